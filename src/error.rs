@@ -1,0 +1,299 @@
+//! The one error type of the SDK, and the one place that maps HTTP outcomes to error kinds.
+//!
+//! Every binding maps [`ErrorKind`] (through the C status numbers) to its own exception or
+//! error values; nothing else in the tree decides what a status code means.
+
+use std::fmt;
+
+/// A stable classification of every failure. The C ABI exposes these as `OpenintStatus`
+/// numbers, so the mapping from HTTP status to kind lives here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Bad input from the caller, found before any request was sent.
+    InvalidArgument,
+    /// The connection could not be made, or broke (including a body cut off mid-way).
+    Connection,
+    /// A per-attempt timeout or the call's total deadline passed.
+    Timeout,
+    /// HTTP 400.
+    BadRequest,
+    /// HTTP 401.
+    Authentication,
+    /// HTTP 403.
+    PermissionDenied,
+    /// HTTP 404.
+    NotFound,
+    /// HTTP 409.
+    Conflict,
+    /// HTTP 422.
+    UnprocessableEntity,
+    /// HTTP 429.
+    RateLimited,
+    /// HTTP 500 and above.
+    InternalServer,
+    /// Any other non-2xx status (including a refused cross-origin redirect).
+    ApiStatus,
+    /// The server answered 2xx but not with the JSON this SDK expects, or paged inconsistently.
+    Decode,
+    /// The response body passed the configured size cap.
+    BodyTooLarge,
+    /// A bug: a panic caught at the C boundary, or a poisoned lock.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The kind for a non-2xx HTTP status.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Authentication,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::UnprocessableEntity,
+            429 => ErrorKind::RateLimited,
+            s if s >= 500 => ErrorKind::InternalServer,
+            _ => ErrorKind::ApiStatus,
+        }
+    }
+
+    /// True for the kinds that carry an HTTP status.
+    pub fn is_api_status(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::BadRequest
+                | ErrorKind::Authentication
+                | ErrorKind::PermissionDenied
+                | ErrorKind::NotFound
+                | ErrorKind::Conflict
+                | ErrorKind::UnprocessableEntity
+                | ErrorKind::RateLimited
+                | ErrorKind::InternalServer
+                | ErrorKind::ApiStatus
+        )
+    }
+}
+
+/// An SDK error. `Display` gives one line fit for a log; it never contains the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    code: Option<String>,
+    body: Option<String>,
+    request_id: Option<String>,
+    retries: u32,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            code: None,
+            body: None,
+            request_id: None,
+            retries: 0,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub(crate) fn decode(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Decode, message)
+    }
+
+    pub(crate) fn internal(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Internal, message)
+    }
+
+    /// An API status error from a non-2xx answer. The body's `message` and `code` are read
+    /// leniently: the real server sends `{"message", "code", ...}`, proxies send HTML or nothing.
+    pub(crate) fn from_status(status: u16, body: String, request_id: Option<String>) -> Error {
+        let (message, code) = parse_error_body(&body);
+        let message = message.unwrap_or_else(|| match reason(status) {
+            "" => format!("HTTP {status}"),
+            r => format!("HTTP {status} {r}"),
+        });
+        Error {
+            kind: ErrorKind::from_status(status),
+            message,
+            status: Some(status),
+            code,
+            body: Some(body),
+            request_id,
+            retries: 0,
+        }
+    }
+
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Error {
+        self.message = message.into();
+        self
+    }
+
+    pub(crate) fn with_retries(mut self, retries: u32) -> Error {
+        self.retries = retries;
+        self
+    }
+
+    /// Removes every copy of `secret` from the text this error carries (a server or proxy may
+    /// echo the Authorization header back in an error body).
+    pub(crate) fn redacted(mut self, secret: Option<&str>) -> Error {
+        let Some(secret) = secret.filter(|s| !s.is_empty()) else {
+            return self;
+        };
+        let scrub = |s: &mut String| {
+            if s.contains(secret) {
+                *s = s.replace(secret, "[REDACTED]");
+            }
+        };
+        scrub(&mut self.message);
+        for field in [&mut self.code, &mut self.body, &mut self.request_id]
+            .into_iter()
+            .flatten()
+        {
+            scrub(field);
+        }
+        self
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The server's `message` for API status errors, else a description of what went wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The HTTP status, for API status errors.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The server's machine-readable `code` (for example `NOT_FOUND`), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The raw response body of an API status error.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+    /// The `x-request-id` (or `request-id`) response header, when present.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// How many retries were made before giving up.
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.status, &self.code) {
+            (Some(s), Some(c)) => write!(f, "HTTP {s} {c}: {}", self.message)?,
+            (Some(s), None) => write!(f, "HTTP {s}: {}", self.message)?,
+            _ => f.write_str(&self.message)?,
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if self.retries > 0 {
+            write!(f, " (after {} retries)", self.retries)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `message` and `code` of an error body, each only when it is a non-empty string.
+fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Lenient {
+        #[serde(default)]
+        message: serde_json::Value,
+        #[serde(default)]
+        code: serde_json::Value,
+    }
+    let text = |v: serde_json::Value| match v {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s),
+        _ => None,
+    };
+    match serde_json::from_str::<Lenient>(body) {
+        Ok(b) => (text(b.message), text(b.code)),
+        Err(_) => (None, None),
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_mapping() {
+        let cases = [
+            (400, ErrorKind::BadRequest),
+            (401, ErrorKind::Authentication),
+            (403, ErrorKind::PermissionDenied),
+            (404, ErrorKind::NotFound),
+            (409, ErrorKind::Conflict),
+            (422, ErrorKind::UnprocessableEntity),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::InternalServer),
+            (503, ErrorKind::InternalServer),
+            (418, ErrorKind::ApiStatus),
+            (302, ErrorKind::ApiStatus),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(ErrorKind::from_status(status), kind, "status {status}");
+        }
+    }
+
+    #[test]
+    fn lenient_body_parsing() {
+        let e = Error::from_status(404, r#"{"message":"nope","code":"NOT_FOUND"}"#.into(), None);
+        assert_eq!((e.message(), e.code()), ("nope", Some("NOT_FOUND")));
+        let e = Error::from_status(502, "<html>bad gateway</html>".into(), Some("r1".into()));
+        assert_eq!(e.message(), "HTTP 502 Bad Gateway");
+        assert_eq!(e.code(), None);
+        assert_eq!(e.request_id(), Some("r1"));
+        let e = Error::from_status(400, r#"{"message":7,"code":null}"#.into(), None);
+        assert_eq!((e.message(), e.code()), ("HTTP 400 Bad Request", None));
+    }
+
+    #[test]
+    fn redaction_removes_the_token_everywhere() {
+        let e = Error::from_status(
+            401,
+            r#"{"message":"bad token sk_live_123","code":"UNAUTHORIZED"}"#.into(),
+            None,
+        )
+        .redacted(Some("sk_live_123"));
+        assert!(!e.message().contains("sk_live_123"));
+        assert!(!e.body().unwrap().contains("sk_live_123"));
+        assert!(!e.to_string().contains("sk_live_123"));
+    }
+}
