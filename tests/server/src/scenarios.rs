@@ -1,0 +1,351 @@
+//! Scenarios: isolated server behaviours with their own counters and request logs, so tests
+//! can run in parallel against one server process.
+
+use crate::http::Request;
+use crate::json::{s, V};
+use crate::registry::MAX_COUNT;
+use serde_json::{Map, Value};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+/// Requests kept per scenario; older ones are forgotten.
+pub const MAX_LOG: usize = 10_000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// The real server's lying envelope.
+    Real,
+    /// What the OpenAPI document promises.
+    Spec,
+}
+
+impl Mode {
+    pub fn parse(x: &str) -> Option<Mode> {
+        match x {
+            "real" => Some(Mode::Real),
+            "spec" => Some(Mode::Spec),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Redirect {
+    SameOrigin,
+    OtherOrigin,
+}
+
+#[derive(Clone, Debug)]
+pub enum FailStatus {
+    Status(u16),
+    /// Close the connection without answering.
+    Drop,
+}
+
+#[derive(Clone, Debug)]
+pub struct Fail {
+    pub times: u64,
+    pub status: FailStatus,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub content_type: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub mode: Mode,
+    pub count: usize,
+    pub token: Option<String>,
+    pub gzip: bool,
+    pub fail: Option<Fail>,
+    pub error_headers: Vec<(String, String)>,
+    pub latency_ms: u64,
+    pub truncate: bool,
+    pub non_json: bool,
+    pub redirect: Option<Redirect>,
+    pub ignore_offset: bool,
+    pub status: Option<u16>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            mode: Mode::Real,
+            count: 171,
+            token: None,
+            gzip: false,
+            fail: None,
+            error_headers: Vec::new(),
+            latency_ms: 0,
+            truncate: false,
+            non_json: false,
+            redirect: None,
+            ignore_offset: false,
+            status: None,
+        }
+    }
+}
+
+const KEYS: &[&str] = &[
+    "mode",
+    "count",
+    "token",
+    "gzip",
+    "fail",
+    "error_headers",
+    "latency_ms",
+    "truncate",
+    "non_json",
+    "redirect",
+    "ignore_offset",
+    "status",
+];
+const FAIL_KEYS: &[&str] = &["times", "status", "headers", "body", "content_type"];
+
+fn unknown_keys(map: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
+    let unknown: Vec<&str> = map
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !allowed.contains(k))
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "unknown {what} key(s): {} (known: {})",
+            unknown.join(", "),
+            allowed.join(", ")
+        ))
+    }
+}
+
+fn as_bool(v: &Value, key: &str) -> Result<bool, String> {
+    v.as_bool()
+        .ok_or_else(|| format!("`{key}` must be a boolean"))
+}
+
+fn as_uint(v: &Value, key: &str) -> Result<u64, String> {
+    v.as_u64()
+        .ok_or_else(|| format!("`{key}` must be a non-negative integer"))
+}
+
+fn error_status(v: &Value, key: &str) -> Result<u16, String> {
+    match v.as_u64() {
+        Some(n @ 400..=599) => Ok(n as u16),
+        _ => Err(format!("`{key}` must be an HTTP status from 400 to 599")),
+    }
+}
+
+/// Header maps from scenario JSON. Values go verbatim into responses, so anything that would
+/// break the framing (CR/LF, or the headers the server itself manages) is refused.
+fn headers(v: &Value, key: &str) -> Result<Vec<(String, String)>, String> {
+    let map = v
+        .as_object()
+        .ok_or_else(|| format!("`{key}` must be an object of strings"))?;
+    let mut out = Vec::new();
+    for (name, value) in map {
+        let value = value
+            .as_str()
+            .ok_or_else(|| format!("`{key}.{name}` must be a string"))?;
+        let token_ok = !name.is_empty()
+            && name
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c));
+        if !token_ok || value.contains(['\r', '\n']) {
+            return Err(format!("`{key}.{name}` is not a valid header"));
+        }
+        let lower = name.to_ascii_lowercase();
+        if ["content-length", "transfer-encoding", "connection"].contains(&lower.as_str()) {
+            return Err(format!(
+                "`{key}.{name}`: the server sets this header itself"
+            ));
+        }
+        out.push((name.clone(), value.to_string()));
+    }
+    Ok(out)
+}
+
+impl Config {
+    /// A scenario from `POST /__admin/scenarios`; absent or null keys keep the built-in defaults.
+    pub fn from_json(body: &[u8]) -> Result<Config, String> {
+        let v: Value = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(Map::new())
+        } else {
+            serde_json::from_slice(body).map_err(|e| format!("body is not JSON: {e}"))?
+        };
+        let map = v.as_object().ok_or("body must be a JSON object")?;
+        unknown_keys(map, KEYS, "scenario")?;
+        let mut c = Config::default();
+        for (key, v) in map {
+            if v.is_null() {
+                continue;
+            }
+            let key = key.as_str();
+            match key {
+                "mode" => {
+                    c.mode = v
+                        .as_str()
+                        .and_then(Mode::parse)
+                        .ok_or("`mode` must be \"real\" or \"spec\"")?
+                }
+                "count" => {
+                    c.count = as_uint(v, key)? as usize;
+                    if c.count > MAX_COUNT {
+                        return Err(format!("`count` must be at most {MAX_COUNT}"));
+                    }
+                }
+                "token" => {
+                    c.token = Some(v.as_str().ok_or("`token` must be a string")?.to_string())
+                }
+                "gzip" => c.gzip = as_bool(v, key)?,
+                "error_headers" => c.error_headers = headers(v, key)?,
+                "latency_ms" => c.latency_ms = as_uint(v, key)?.min(600_000),
+                "truncate" => c.truncate = as_bool(v, key)?,
+                "non_json" => c.non_json = as_bool(v, key)?,
+                "ignore_offset" => c.ignore_offset = as_bool(v, key)?,
+                "status" => c.status = Some(error_status(v, key)?),
+                "redirect" => {
+                    c.redirect = Some(match v.as_str() {
+                        Some("same_origin") => Redirect::SameOrigin,
+                        Some("other_origin") => Redirect::OtherOrigin,
+                        _ => {
+                            return Err(
+                                "`redirect` must be \"same_origin\" or \"other_origin\"".into()
+                            )
+                        }
+                    })
+                }
+                "fail" => {
+                    let f = v.as_object().ok_or("`fail` must be an object")?;
+                    unknown_keys(f, FAIL_KEYS, "fail")?;
+                    let status = match f.get("status") {
+                        None | Some(Value::Null) => FailStatus::Status(503),
+                        Some(Value::String(x)) if x == "drop" => FailStatus::Drop,
+                        Some(x) => FailStatus::Status(error_status(x, "fail.status")?),
+                    };
+                    let opt_str = |k: &str| -> Result<Option<String>, String> {
+                        match f.get(k) {
+                            None | Some(Value::Null) => Ok(None),
+                            Some(Value::String(x)) => Ok(Some(x.clone())),
+                            Some(_) => Err(format!("`fail.{k}` must be a string")),
+                        }
+                    };
+                    let content_type = opt_str("content_type")?;
+                    if content_type
+                        .as_deref()
+                        .is_some_and(|x| x.contains(['\r', '\n']))
+                    {
+                        return Err("`fail.content_type` is not a valid header value".into());
+                    }
+                    c.fail = Some(Fail {
+                        times: match f.get("times") {
+                            None | Some(Value::Null) => 1,
+                            Some(x) => as_uint(x, "fail.times")?,
+                        },
+                        status,
+                        headers: match f.get("headers") {
+                            None | Some(Value::Null) => Vec::new(),
+                            Some(x) => headers(x, "fail.headers")?,
+                        },
+                        body: opt_str("body")?,
+                        content_type,
+                    });
+                }
+                _ => unreachable!("checked by unknown_keys"),
+            }
+        }
+        Ok(c)
+    }
+}
+
+struct State {
+    /// Requests received so far (the `fail` counter).
+    seen: u64,
+    /// Each entry pre-rendered as a JSON object.
+    log: VecDeque<String>,
+}
+
+pub struct Scenario {
+    pub config: Config,
+    state: Mutex<State>,
+}
+
+impl Scenario {
+    pub fn new(config: Config) -> Scenario {
+        Scenario {
+            config,
+            state: Mutex::new(State {
+                seen: 0,
+                log: VecDeque::new(),
+            }),
+        }
+    }
+
+    /// Logs a request and returns its 0-based sequence number in this scenario.
+    pub fn record(&self, port: &str, req: &Request) -> u64 {
+        let mut headers: Vec<(String, V)> = Vec::new();
+        for (k, v) in &req.headers {
+            // Repeated headers are joined, as HTTP allows for list-valued fields.
+            match headers.iter_mut().find(|(name, _)| name == k) {
+                Some((_, V::Str(prev))) => {
+                    prev.push_str(", ");
+                    prev.push_str(v);
+                }
+                _ => headers.push((k.clone(), s(v))),
+            }
+        }
+        let entry = crate::json::obj([
+            ("port", s(port)),
+            ("method", s(&req.method)),
+            ("path", s(&req.path)),
+            ("query", s(&req.query)),
+            ("conn", V::Int(req.conn as i64)),
+            ("headers", V::Obj(headers)),
+        ])
+        .render();
+        let mut st = self.state.lock().unwrap();
+        if st.log.len() >= MAX_LOG {
+            st.log.pop_front();
+        }
+        st.log.push_back(entry);
+        st.seen += 1;
+        st.seen - 1
+    }
+
+    pub fn log_json(&self) -> Vec<u8> {
+        let st = self.state.lock().unwrap();
+        let mut out = Vec::with_capacity(2 + st.log.iter().map(|e| e.len() + 1).sum::<usize>());
+        out.push(b'[');
+        for (i, e) in st.log.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(e.as_bytes());
+        }
+        out.push(b']');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        let c =
+            Config::from_json(br#"{"mode":"spec","count":10,"fail":{"times":2,"status":"drop"}}"#)
+                .unwrap();
+        assert_eq!(c.mode, Mode::Spec);
+        assert_eq!(c.count, 10);
+        assert!(matches!(c.fail.unwrap().status, FailStatus::Drop));
+        assert!(Config::from_json(b"").is_ok());
+        let e = Config::from_json(br#"{"bogus":1,"other":2}"#).unwrap_err();
+        assert!(e.contains("bogus") && e.contains("other"), "{e}");
+        assert!(Config::from_json(br#"{"fail":{"tims":1}}"#)
+            .unwrap_err()
+            .contains("tims"));
+        assert!(Config::from_json(br#"{"error_headers":{"x":"a\r\nb"}}"#).is_err());
+        assert!(Config::from_json(br#"{"status":200}"#).is_err());
+    }
+}
