@@ -46,7 +46,11 @@ impl std::fmt::Debug for ClientOptions {
             .field("max_body_bytes", &self.max_body_bytes)
             .field(
                 "default_headers",
-                &self.default_headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(k, _)| k)
+                    .collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -192,7 +196,10 @@ impl ClientOptions {
                 )));
             }
         }
-        for (what, d) in [("timeout", self.timeout), ("connect_timeout", self.connect_timeout)] {
+        for (what, d) in [
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+        ] {
             if d.is_zero() {
                 return Err(Error::invalid(format!("{what} must be positive")));
             }
@@ -234,8 +241,13 @@ impl Client {
     }
 
     /// Every connector across pages, fetched page by page as the iterator advances.
-    pub fn list_connectors_auto(&self, params: &ListConnectorsParams) -> Result<AutoPager<Connector>> {
-        Ok(AutoPager::new(self.list_connectors_cursor(params, CallOptions::default())?))
+    pub fn list_connectors_auto(
+        &self,
+        params: &ListConnectorsParams,
+    ) -> Result<AutoPager<Connector>> {
+        Ok(AutoPager::new(
+            self.list_connectors_cursor(params, CallOptions::default())?,
+        ))
     }
 
     pub(crate) fn list_connectors_raw(
@@ -254,6 +266,11 @@ impl Client {
         call: CallOptions,
     ) -> Result<Cursor> {
         params.validate()?;
-        Ok(Cursor::new(self.http.clone(), "/connector", params.query(), call))
+        Ok(Cursor::new(
+            self.http.clone(),
+            "/connector",
+            params.query(),
+            call,
+        ))
     }
 }

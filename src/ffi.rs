@@ -131,7 +131,8 @@ impl OpenintError {
 
 /// A C string of `s`; an interior NUL (a server can send `\u0000`) becomes U+2400 "␀".
 fn c_string(s: &str) -> CString {
-    CString::new(s).unwrap_or_else(|_| CString::new(s.replace('\0', "\u{2400}")).unwrap_or_default())
+    CString::new(s)
+        .unwrap_or_else(|_| CString::new(s.replace('\0', "\u{2400}")).unwrap_or_default())
 }
 
 /// Runs `body`, converting its error or panic into a status and an `OpenintError`.
@@ -391,7 +392,11 @@ pub unsafe extern "C" fn openint_page_json(
 ) -> OpenintStatus {
     ffi_call!(err_out, {
         let page = arg(page, "page")?;
-        lend(page.core.json_with_nul().as_bytes(), out(json_out, "json_out")?, len_out);
+        lend(
+            page.core.json_with_nul().as_bytes(),
+            out(json_out, "json_out")?,
+            len_out,
+        );
         Ok(OpenintStatus::Ok)
     })
 }
@@ -561,7 +566,9 @@ pub unsafe extern "C" fn openint_error_http_status(error: *const OpenintError) -
 /// what was wrong. Never contains the token. Borrowed from the error; NULL for a NULL error.
 #[no_mangle]
 pub unsafe extern "C" fn openint_error_message(error: *const OpenintError) -> *const c_char {
-    error.as_ref().map_or(std::ptr::null(), |e| e.message.as_ptr())
+    error
+        .as_ref()
+        .map_or(std::ptr::null(), |e| e.message.as_ptr())
 }
 
 /// The server's error `code` (e.g. "NOT_FOUND"), or NULL when absent. Borrowed from the error.

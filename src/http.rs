@@ -79,10 +79,9 @@ struct Failure {
 
 impl Http {
     pub(crate) fn new(cfg: HttpConfig) -> Result<Http> {
-        let base: Uri = cfg
-            .base_url
-            .parse()
-            .map_err(|_| Error::invalid(format!("base_url {:?} is not a valid URL", cfg.base_url)))?;
+        let base: Uri = cfg.base_url.parse().map_err(|_| {
+            Error::invalid(format!("base_url {:?} is not a valid URL", cfg.base_url))
+        })?;
         let origin = Origin::of(&base).ok_or_else(|| {
             Error::invalid(format!(
                 "base_url {:?} must be an absolute http:// or https:// URL",
@@ -128,13 +127,12 @@ impl Http {
                 Ok(resp) => return Ok(resp),
                 Err(f) => f,
             };
-            let give_up = |e: Error| Err(e.with_retries(retries).redacted(self.cfg.token.as_deref()));
+            let give_up =
+                |e: Error| Err(e.with_retries(retries).redacted(self.cfg.token.as_deref()));
             if !failure.retryable || retries >= self.cfg.max_retries {
                 return give_up(failure.error);
             }
-            let wait = failure
-                .retry_after
-                .unwrap_or_else(|| backoff(retries));
+            let wait = failure.retry_after.unwrap_or_else(|| backoff(retries));
             if let Some(deadline) = deadline {
                 if Instant::now() + wait >= deadline {
                     return give_up(failure.error);
@@ -153,7 +151,12 @@ impl Http {
                 None => self.cfg.timeout,
                 Some(d) => match d.checked_duration_since(Instant::now()) {
                     Some(left) if !left.is_zero() => left.min(self.cfg.timeout),
-                    _ => return Err(not_retryable(Error::new(ErrorKind::Timeout, "deadline passed before the request could be sent"))),
+                    _ => {
+                        return Err(not_retryable(Error::new(
+                            ErrorKind::Timeout,
+                            "deadline passed before the request could be sent",
+                        )))
+                    }
                 },
             };
             let mut req = self
@@ -187,7 +190,9 @@ impl Http {
                 .read_to_vec();
             let body = match body {
                 Ok(b) => b,
-                Err(ureq::Error::BodyExceedsLimit(_)) => return Err(not_retryable(self.too_large())),
+                Err(ureq::Error::BodyExceedsLimit(_)) => {
+                    return Err(not_retryable(self.too_large()))
+                }
                 Err(e) => return Err(transport_failure(e, timeout)),
             };
             if (200..300).contains(&status) {
@@ -199,7 +204,8 @@ impl Http {
                 };
             }
             let body = String::from_utf8_lossy(&body).into_owned();
-            let request_id = header(&headers, "x-request-id").or_else(|| header(&headers, "request-id"));
+            let request_id =
+                header(&headers, "x-request-id").or_else(|| header(&headers, "request-id"));
             return Err(Failure {
                 retryable: should_retry(status, &headers),
                 retry_after: retry_after(&headers),
@@ -214,11 +220,19 @@ impl Http {
 
     /// The next URL of a redirect, only when it stays on the base URL's origin: the token
     /// must never reach another one.
-    fn redirect_target(&self, current: &str, status: u16, headers: &HeaderMap) -> Result<String, Failure> {
-        let refuse =
-            |why: String| not_retryable(Error::from_status(status, String::new(), None).with_message(why));
+    fn redirect_target(
+        &self,
+        current: &str,
+        status: u16,
+        headers: &HeaderMap,
+    ) -> Result<String, Failure> {
+        let refuse = |why: String| {
+            not_retryable(Error::from_status(status, String::new(), None).with_message(why))
+        };
         let Some(location) = header(headers, "location") else {
-            return Err(refuse(format!("HTTP {status} redirect without a Location header")));
+            return Err(refuse(format!(
+                "HTTP {status} redirect without a Location header"
+            )));
         };
         let target = resolve(current, &location);
         let same = target
@@ -262,9 +276,15 @@ fn not_retryable(error: Error) -> Failure {
 /// Connection errors and timeouts are retried; anything else from the transport is not.
 fn transport_failure(e: ureq::Error, timeout: Duration) -> Failure {
     let (kind, message) = match &e {
-        ureq::Error::Timeout(_) => (ErrorKind::Timeout, format!("request timed out after {timeout:?}")),
+        ureq::Error::Timeout(_) => (
+            ErrorKind::Timeout,
+            format!("request timed out after {timeout:?}"),
+        ),
         ureq::Error::Io(io) if io.kind() == IoKind::TimedOut || io.kind() == IoKind::WouldBlock => {
-            (ErrorKind::Timeout, format!("request timed out after {timeout:?}"))
+            (
+                ErrorKind::Timeout,
+                format!("request timed out after {timeout:?}"),
+            )
         }
         ureq::Error::Io(io) if io.kind() == IoKind::UnexpectedEof => (
             ErrorKind::Connection,
@@ -276,7 +296,10 @@ fn transport_failure(e: ureq::Error, timeout: Duration) -> Failure {
         ureq::Error::Protocol(p) => (ErrorKind::Connection, format!("HTTP protocol error: {p}")),
         ureq::Error::Tls(t) => (ErrorKind::Connection, format!("TLS error: {t}")),
         ureq::Error::Rustls(t) => (ErrorKind::Connection, format!("TLS error: {t}")),
-        ureq::Error::Decompress(_, io) => (ErrorKind::Decode, format!("could not decompress the body: {io}")),
+        ureq::Error::Decompress(_, io) => (
+            ErrorKind::Decode,
+            format!("could not decompress the body: {io}"),
+        ),
         ureq::Error::BadUri(u) => (ErrorKind::InvalidArgument, format!("bad URL: {u}")),
         other => (ErrorKind::Connection, format!("HTTP error: {other}")),
     };
@@ -313,7 +336,10 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
             let v = header(headers, "retry-after")?;
             v.parse::<f64>().ok().or_else(|| {
                 let at = parse_http_date(&v)?;
-                let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .ok()?
+                    .as_secs_f64();
                 Some((at as f64 - now).max(0.0))
             })
         })?;
@@ -366,7 +392,11 @@ fn parse_http_date(s: &str) -> Option<i64> {
         return None;
     }
     // Days from the civil date (Howard Hinnant's algorithm).
-    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
     let doy = (153 * m + 2) / 5 + day - 1;
@@ -392,7 +422,10 @@ fn resolve(current: &str, location: &str) -> String {
     }
     let path = rest[authority_end..].split('?').next().unwrap_or("/");
     let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    format!("{scheme}://{authority}{}{location}", if dir.is_empty() { "/" } else { dir })
+    format!(
+        "{scheme}://{authority}{}{location}",
+        if dir.is_empty() { "/" } else { dir }
+    )
 }
 
 #[cfg(test)]
@@ -422,19 +455,35 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         let ra = |p: &[(&'static str, &str)]| retry_after(&headers(p));
-        assert_eq!(ra(&[("retry-after-ms", "250")]), Some(Duration::from_millis(250)));
+        assert_eq!(
+            ra(&[("retry-after-ms", "250")]),
+            Some(Duration::from_millis(250))
+        );
         assert_eq!(
             ra(&[("retry-after-ms", "250"), ("retry-after", "9")]),
             Some(Duration::from_millis(250))
         );
         assert_eq!(ra(&[("retry-after", "2")]), Some(Duration::from_secs(2)));
-        assert_eq!(ra(&[("retry-after", "3600")]), Some(Duration::from_secs(60)));
+        assert_eq!(
+            ra(&[("retry-after", "3600")]),
+            Some(Duration::from_secs(60))
+        );
         assert_eq!(ra(&[("retry-after", "soon")]), None);
-        assert_eq!(ra(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]), Some(Duration::ZERO));
-        let future = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64 + 30;
+        assert_eq!(
+            ra(&[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")]),
+            Some(Duration::ZERO)
+        );
+        let future = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            + 30;
         let date = format_http_date(future);
         let d = ra(&[("retry-after", date.as_str())]).unwrap();
-        assert!(d > Duration::from_secs(27) && d <= Duration::from_secs(30), "{d:?} from {date}");
+        assert!(
+            d > Duration::from_secs(27) && d <= Duration::from_secs(30),
+            "{d:?} from {date}"
+        );
     }
 
     fn format_http_date(secs: i64) -> String {
@@ -450,7 +499,9 @@ mod tests {
         let d = doy - (153 * mp + 2) / 5 + 1;
         let m = if mp < 10 { mp + 3 } else { mp - 9 };
         let y = yoe + era * 400 + i64::from(m <= 2);
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let months = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         format!(
             "Mon, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
             months[(m - 1) as usize],
@@ -462,17 +513,30 @@ mod tests {
 
     #[test]
     fn http_date_parsing() {
-        assert_eq!(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784111777));
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784111777)
+        );
         assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
         assert_eq!(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"), None);
     }
 
     #[test]
     fn backoff_doubles_with_jitter_and_caps() {
-        for (n, base) in [(0u32, 0.5f64), (1, 1.0), (2, 2.0), (3, 4.0), (4, 8.0), (9, 8.0)] {
+        for (n, base) in [
+            (0u32, 0.5f64),
+            (1, 1.0),
+            (2, 2.0),
+            (3, 4.0),
+            (4, 8.0),
+            (9, 8.0),
+        ] {
             for _ in 0..50 {
                 let d = backoff(n).as_secs_f64();
-                assert!(d >= base * 0.75 - 1e-9 && d <= base + 1e-9, "retry {n}: {d}");
+                assert!(
+                    d >= base * 0.75 - 1e-9 && d <= base + 1e-9,
+                    "retry {n}: {d}"
+                );
             }
         }
     }
@@ -489,8 +553,14 @@ mod tests {
     #[test]
     fn origins_compare_scheme_host_and_port() {
         let o = |s: &str| Origin::of(&s.parse::<Uri>().unwrap()).unwrap();
-        assert_eq!(o("https://API.openint.dev/v1"), o("https://api.openint.dev:443/x"));
-        assert_ne!(o("https://api.openint.dev/v1"), o("http://api.openint.dev/v1"));
+        assert_eq!(
+            o("https://API.openint.dev/v1"),
+            o("https://api.openint.dev:443/x")
+        );
+        assert_ne!(
+            o("https://api.openint.dev/v1"),
+            o("http://api.openint.dev/v1")
+        );
         assert_ne!(o("http://127.0.0.1:80/"), o("http://127.0.0.1:81/"));
     }
 }

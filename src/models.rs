@@ -142,10 +142,18 @@ pub struct Integration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub standard: Option<Value>,
     /// Any JSON value.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub external: Option<Value>,
     /// PostgreSQL timestamp text (`2026-11-27 21:33:04.647469+00`), kept as sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -156,17 +164,41 @@ pub struct Integration {
     pub connector_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub logo_url: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub stage: Option<Option<Stage>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub platforms: Option<Option<Vec<Platform>>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub category: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub auth_type: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub version: Option<Option<String>>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -204,7 +236,10 @@ mod tests {
         let c: Connector = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(c.stage, Some(Stage::Unknown("deprecated".into())));
         assert_eq!(c.auth_type, Some(AuthType::Oauth2));
-        assert_eq!(c.platforms.as_ref().unwrap()[1], Platform::Unknown("watch".into()));
+        assert_eq!(
+            c.platforms.as_ref().unwrap()[1],
+            Platform::Unknown("watch".into())
+        );
         assert_eq!(c.extra["x_added_later"], json!({"nested": [1, 2]}));
         let i = &c.integrations.as_ref().unwrap()[0];
         assert_eq!(i.logo_url, Some(None));

@@ -62,7 +62,10 @@ impl PageCore {
         query: Query,
         call: CallOptions,
     ) -> Result<PageCore> {
-        let offset = query.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+        let offset = query
+            .get("offset")
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0);
         let mut text = http.get(path, &query, &call)?.body;
         let (items, total, limit, echoed_offset) = {
             let env: Envelope = serde_json::from_str(&text).map_err(|e| {
@@ -202,7 +205,12 @@ enum CursorState {
 }
 
 impl Cursor {
-    pub(crate) fn new(http: Arc<Http>, path: &'static str, query: Query, call: CallOptions) -> Cursor {
+    pub(crate) fn new(
+        http: Arc<Http>,
+        path: &'static str,
+        query: Query,
+        call: CallOptions,
+    ) -> Cursor {
         Cursor {
             state: CursorState::Start {
                 http,
@@ -224,7 +232,8 @@ impl Cursor {
                     query,
                     call: own,
                 } => {
-                    let page = PageCore::fetch(http.clone(), path, query.clone(), call.unwrap_or(*own))?;
+                    let page =
+                        PageCore::fetch(http.clone(), path, query.clone(), call.unwrap_or(*own))?;
                     CursorState::Page { page, index: 0 }
                 }
                 CursorState::Page { page, index } if *index < page.len() => {

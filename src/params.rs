@@ -88,9 +88,7 @@ impl ListConnectorsParams {
     pub fn from_json(text: Option<&str>) -> Result<(ListConnectorsParams, CallOptions)> {
         let mut args = JsonArgs::parse("params", text)?;
         let params = ListConnectorsParams {
-            limit: args
-                .u64("limit", u64::from(MAX_LIMIT))?
-                .map(|l| l as u32),
+            limit: args.u64("limit", u64::from(MAX_LIMIT))?.map(|l| l as u32),
             offset: args.u64("offset", i64::MAX as u64)?,
             expand: args
                 .strings("expand")?
@@ -279,13 +277,7 @@ impl JsonArgs {
                 for (k, v) in m {
                     match v {
                         Value::String(s) => out.push((k, s)),
-                        other => {
-                            return Err(self.wrong(
-                                &format!("{key}.{k}"),
-                                "a string",
-                                &other,
-                            ))
-                        }
+                        other => return Err(self.wrong(&format!("{key}.{k}"), "a string", &other)),
                     }
                 }
                 Ok(Some(out))
@@ -350,12 +342,22 @@ mod tests {
 
     #[test]
     fn json_params_are_validated_by_key() {
-        let (p, c) =
-            ListConnectorsParams::from_json(Some(r#"{"limit":100,"expand":["schemas"],"offset":3,"timeout":1.5}"#))
-                .unwrap();
-        assert_eq!(p, ListConnectorsParams::new().limit(100).offset(3).expand(Expand::Schemas));
+        let (p, c) = ListConnectorsParams::from_json(Some(
+            r#"{"limit":100,"expand":["schemas"],"offset":3,"timeout":1.5}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            p,
+            ListConnectorsParams::new()
+                .limit(100)
+                .offset(3)
+                .expand(Expand::Schemas)
+        );
         assert_eq!(c.timeout, Some(Duration::from_millis(1500)));
-        assert_eq!(ListConnectorsParams::from_json(None).unwrap().0, ListConnectorsParams::new());
+        assert_eq!(
+            ListConnectorsParams::from_json(None).unwrap().0,
+            ListConnectorsParams::new()
+        );
         let err = |t: &str| ListConnectorsParams::from_json(Some(t)).unwrap_err();
         for (text, needle) in [
             (r#"{"limit":5000}"#, "\"limit\""),

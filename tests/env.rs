@@ -1,0 +1,78 @@
+//! Environment defaults (own test binary: it changes the process environment).
+mod common;
+
+use common::default_scenario;
+use openint::{Client, ClientOptions, ListConnectorsParams};
+use std::ffi::CString;
+use std::ptr::null_mut;
+
+#[test]
+fn token_and_base_url_come_from_the_environment() {
+    let s = default_scenario();
+    // SAFETY (edition 2021 API): this test binary has one test, so no thread reads the
+    // environment concurrently.
+    std::env::set_var("OPENINT_BASE_URL", &s.base_url);
+    std::env::set_var("OPENINT_API_KEY", "  key_from_env  ");
+    let c = Client::from_env().unwrap();
+    c.list_connectors(&ListConnectorsParams::new().limit(1))
+        .unwrap();
+
+    // The C ABI's NULL options read the environment too; an explicit token wins, and an
+    // explicit empty token means none.
+    unsafe {
+        let mut client = null_mut();
+        assert_eq!(
+            openint::ffi::openint_client_new(std::ptr::null(), &mut client, null_mut()),
+            openint::ffi::OpenintStatus::Ok
+        );
+        let mut page = null_mut();
+        assert_eq!(
+            openint::ffi::openint_client_list_connectors(
+                client,
+                std::ptr::null(),
+                &mut page,
+                null_mut()
+            ),
+            openint::ffi::OpenintStatus::Ok
+        );
+        openint::ffi::openint_page_free(page);
+        openint::ffi::openint_client_free(client);
+        let opts = CString::new(r#"{"token":""}"#).unwrap();
+        assert_eq!(
+            openint::ffi::openint_client_new(opts.as_ptr(), &mut client, null_mut()),
+            openint::ffi::OpenintStatus::Ok
+        );
+        assert_eq!(
+            openint::ffi::openint_client_list_connectors(
+                client,
+                std::ptr::null(),
+                &mut page,
+                null_mut()
+            ),
+            openint::ffi::OpenintStatus::Ok
+        );
+        openint::ffi::openint_page_free(page);
+        openint::ffi::openint_client_free(client);
+    }
+    let auth: Vec<Option<String>> = s
+        .requests()
+        .iter()
+        .map(|r| r["headers"]["authorization"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        auth,
+        [
+            Some("Bearer key_from_env".to_string()),
+            Some("Bearer key_from_env".to_string()),
+            None
+        ]
+    );
+
+    std::env::remove_var("OPENINT_BASE_URL");
+    std::env::set_var("OPENINT_API_KEY", "");
+    let o = ClientOptions::from_env();
+    assert_eq!(
+        (o.base_url.as_str(), o.token),
+        (openint::DEFAULT_BASE_URL, None)
+    );
+}
