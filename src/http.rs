@@ -79,13 +79,19 @@ struct Failure {
 
 impl Http {
     pub(crate) fn new(cfg: HttpConfig) -> Result<Http> {
-        let base: Uri = cfg.base_url.parse().map_err(|_| {
-            Error::invalid(format!("base_url {:?} is not a valid URL", cfg.base_url))
-        })?;
+        // Echo the URL in errors only when it carries no credentials (`user:pass@host`).
+        let shown = if cfg.base_url.contains('@') {
+            "(with credentials, not shown)".to_string()
+        } else {
+            format!("{:?}", cfg.base_url)
+        };
+        let base: Uri = cfg
+            .base_url
+            .parse()
+            .map_err(|_| Error::invalid(format!("base_url {shown} is not a valid URL")))?;
         let origin = Origin::of(&base).ok_or_else(|| {
             Error::invalid(format!(
-                "base_url {:?} must be an absolute http:// or https:// URL",
-                cfg.base_url
+                "base_url {shown} must be an absolute http:// or https:// URL"
             ))
         })?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
