@@ -145,7 +145,9 @@ impl Error {
     /// Removes every copy of `secret` from the text this error carries (a server or proxy may
     /// echo the Authorization header back in an error body).
     pub(crate) fn redacted(mut self, secret: Option<&str>) -> Error {
-        let Some(secret) = secret.filter(|s| !s.is_empty()) else {
+        // A very short token would also match ordinary words of a message; real tokens are
+        // long, and a short one is no secret anyway.
+        let Some(secret) = secret.filter(|s| s.len() >= 8) else {
             return self;
         };
         let scrub = |s: &mut String| {

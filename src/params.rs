@@ -94,8 +94,14 @@ impl ListConnectorsParams {
                 .strings("expand")?
                 .unwrap_or_default()
                 .iter()
-                .map(|s| Expand::parse(s))
-                .collect::<Result<Vec<_>>>()?,
+                .try_fold(Vec::new(), |mut all, s| {
+                    // Repeats are dropped: the spec's validators reject `expand=schemas,schemas`.
+                    let e = Expand::parse(s)?;
+                    if !all.contains(&e) {
+                        all.push(e);
+                    }
+                    Ok::<_, Error>(all)
+                })?,
         };
         let call = CallOptions {
             timeout: args.seconds("timeout")?,

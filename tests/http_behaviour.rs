@@ -363,3 +363,13 @@ fn reuses_one_connection_across_pages() {
         "keep-alive: one connection for every page"
     );
 }
+
+#[test]
+fn host_names_are_resolved_and_cached() {
+    let s = default_scenario();
+    let url = s.base_url.replace("127.0.0.1", "localhost");
+    let c = Client::new(ClientOptions::default().base_url(url)).unwrap();
+    let n = c.list_connectors_auto(&ListConnectorsParams::new().limit(60)).unwrap().count();
+    assert_eq!(n, 171);
+    assert_eq!(s.requests().len(), 3);
+}
