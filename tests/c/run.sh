@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# C tests of the openint C ABI against the local test server.
+#   1. builds libopenint (.so and .a) and openint-testserver with cargo;
+#   2. builds tests/c/test_openint.c three ways, all with -Wall -Wextra -Werror:
+#        c-shared  (C11,   libopenint.so)
+#        c-static  (C11,   libopenint.a + the system libraries rustc names)
+#        cxx-shared (C++17, libopenint.so): the header and the tests also compile as C++;
+#      plus c-asan (C11, libopenint.so, AddressSanitizer + LeakSanitizer + UBSan on the C side);
+#   3. starts one test server, runs the four binaries, then c-shared again under valgrind
+#      (any memory error or definite/indirect leak fails);
+#   4. prints "C tests: N passed, M failed" and exits non-zero on any failure.
+# Usage: bash tests/c/run.sh [--no-valgrind] [--filter SUBSTRING]
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BUILD="$HERE/build"
+TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
+LIBDIR="$TARGET_DIR/release"
+VALGRIND=1
+FILTER=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-valgrind) VALGRIND=0 ;;
+        --filter) FILTER=(--filter "$2"); shift ;;
+        *) echo "usage: $0 [--no-valgrind] [--filter SUBSTRING]" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+log() { printf '[tests/c] %s\n' "$*" >&2; }
+
+# ---- tools and libraries (a fresh CI machine may lack some; installing twice is a no-op) ----
+need=()
+command -v gcc >/dev/null || need+=(gcc)
+command -v g++ >/dev/null || need+=(g++)
+[ -f /usr/include/cjson/cJSON.h ] || need+=(libcjson-dev)
+if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null; then need+=(valgrind); fi
+if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# ---- Rust artefacts ----
+log "cargo build --release -p openint -p openint-testserver"
+(cd "$REPO" && cargo build --release -p openint -p openint-testserver 2>&1 | tail -n 3) >&2
+for f in libopenint.so libopenint.a openint-testserver; do
+    [ -e "$LIBDIR/$f" ] || { log "missing $LIBDIR/$f"; exit 1; }
+done
+
+# The system libraries a Rust staticlib needs. rustc prints them for any staticlib; asking it
+# about an empty one takes a second and avoids rebuilding openint with different flags.
+mkdir -p "$BUILD"
+NATIVE_LIBS=$(cd "$BUILD" && echo '' >nsl.rs && rustc --crate-type staticlib --print native-static-libs nsl.rs -o nsl.a 2>&1 |
+    sed -n 's/.*native-static-libs: //p' | tail -n 1)
+[ -n "$NATIVE_LIBS" ] || NATIVE_LIBS="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
+log "static link libraries: $NATIVE_LIBS"
+
+VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -n 1)
+
+# ---- build the test binaries ----
+SRC=("$HERE/test_openint.c" "$HERE/testkit.c")
+COMMON=(-Wall -Wextra -Werror -O1 -g -pthread -I"$REPO/include" -I"$HERE"
+    "-DOPENINT_EXPECTED_VERSION=\"$VERSION\"")
+SHARED_LINK=(-L"$LIBDIR" -lopenint -Wl,-rpath,"$LIBDIR" -lcjson -lm)
+# shellcheck disable=SC2206 # the library list is meant to split into words
+STATIC_LINK=("$LIBDIR/libopenint.a" -lcjson $NATIVE_LIBS)
+
+log "building c-shared, c-static, cxx-shared, c-asan"
+gcc -std=c11 "${COMMON[@]}" "${SRC[@]}" -o "$BUILD/test_c_shared" "${SHARED_LINK[@]}"
+gcc -std=c11 "${COMMON[@]}" "${SRC[@]}" -o "$BUILD/test_c_static" "${STATIC_LINK[@]}"
+g++ -x c++ -std=c++17 "${COMMON[@]}" "${SRC[@]}" -o "$BUILD/test_cxx_shared" -x none "${SHARED_LINK[@]}"
+gcc -std=c11 "${COMMON[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+    -fno-omit-frame-pointer "${SRC[@]}" -o "$BUILD/test_c_asan" "${SHARED_LINK[@]}"
+
+# ---- one server for every run (scenarios keep the runs apart) ----
+coproc SERVER { exec "$LIBDIR/openint-testserver" --port 0 --exit-on-stdin-eof; }
+SRV_PID=$SERVER_PID
+# Closing its stdin is the signal to exit; the kill is only for a server that hangs.
+cleanup() {
+    [ -n "${SERVER[1]:-}" ] && eval "exec ${SERVER[1]}>&-"
+    sleep 0.2
+    kill "$SRV_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+INFO=
+IFS= read -r -t 60 INFO <&"${SERVER[0]}" || true
+if [[ ! $INFO =~ \"port\":([0-9]+) ]]; then
+    log "the test server did not start (got: $INFO)"
+    exit 1
+fi
+URL="http://127.0.0.1:${BASH_REMATCH[1]}"
+log "test server at $URL"
+
+# ---- run ----
+PASSED=0
+FAILED=0
+run_one() { # label, command...
+    local label=$1; shift
+    local out="$BUILD/$label.log" rc=0
+    log "running $label"
+    timeout 600 "$@" --server-url "$URL" --label "$label" "${FILTER[@]}" >"$out" 2>&1 || rc=$?
+    cat "$out"
+    local line p f
+    line=$(grep -E "^$label: passed=[0-9]+ failed=[0-9]+$" "$out" | tail -n 1 || true)
+    if [[ $line =~ passed=([0-9]+)\ failed=([0-9]+) ]]; then
+        p=${BASH_REMATCH[1]}; f=${BASH_REMATCH[2]}
+    else
+        p=0; f=1 # crashed or hung before its summary
+        log "$label: no summary line (exit code $rc)"
+    fi
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; log "$label: exit code $rc"; fi
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+}
+
+# Link checks: the static binary must not need libopenint.so, the shared ones must.
+check_link() { # binary, want(yes|no)
+    local needs=no
+    if readelf -d "$1" | grep -q 'NEEDED.*libopenint\.so'; then needs=yes; fi
+    if [ "$needs" = "$2" ]; then PASSED=$((PASSED + 1)); echo "ok   $(basename "$1") needs libopenint.so: $needs"
+    else FAILED=$((FAILED + 1)); echo "FAIL $(basename "$1") needs libopenint.so: $needs (want $2)"; fi
+}
+check_link "$BUILD/test_c_shared" yes
+check_link "$BUILD/test_cxx_shared" yes
+check_link "$BUILD/test_c_static" no
+
+run_one c-shared "$BUILD/test_c_shared"
+run_one c-static "$BUILD/test_c_static"
+run_one cxx-shared "$BUILD/test_cxx_shared"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 run_one c-asan "$BUILD/test_c_asan"
+if [ "$VALGRIND" = 1 ]; then
+    # No suppressions are needed: what remains at exit is reachable (ureq's lazily built
+    # default header) or a "possibly lost" std thread handle, neither counted as a leak.
+    run_one valgrind valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --show-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=30 \
+        "$BUILD/test_c_shared"
+fi
+
+echo "C tests: $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,470 @@
+/* testkit: see testkit.h. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "testkit.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---- bookkeeping ------------------------------------------------------------------------- */
+
+static pthread_mutex_t tk_lock = PTHREAD_MUTEX_INITIALIZER;
+static int tk_failures; /* failed checks in the whole run */
+static int tk_passed, tk_failed;
+static const char *tk_filter;
+
+void tk_fail(const char *file, int line, const char *fmt, ...) {
+    va_list ap;
+    pthread_mutex_lock(&tk_lock);
+    tk_failures++;
+    fprintf(stderr, "    check failed at %s:%d: ", file, line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+    pthread_mutex_unlock(&tk_lock);
+}
+
+int tk_failure_count(void) {
+    pthread_mutex_lock(&tk_lock);
+    int n = tk_failures;
+    pthread_mutex_unlock(&tk_lock);
+    return n;
+}
+
+void tk_set_filter(const char *filter) { tk_filter = filter; }
+
+void tk_run(const char *name, tk_test_fn fn) {
+    if (tk_filter && !strstr(name, tk_filter)) return;
+    int before = tk_failure_count();
+    double t0 = tk_now();
+    fn();
+    double dt = tk_now() - t0;
+    if (tk_failure_count() == before) {
+        tk_passed++;
+        printf("ok   %-44s %.2fs\n", name, dt);
+    } else {
+        tk_failed++;
+        printf("FAIL %-44s %.2fs\n", name, dt);
+    }
+    fflush(stdout);
+}
+
+int tk_summary(const char *label) {
+    /* Not the "N passed, N failed" form: run.sh adds up every binary into that one line. */
+    printf("%s: passed=%d failed=%d\n", label, tk_passed, tk_failed);
+    fflush(stdout);
+    /* A run that executed nothing is a failure too: a filter typo must not look green. */
+    return (tk_failed == 0 && tk_passed > 0) ? 0 : 1;
+}
+
+double tk_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *tk_status_str(OpenintStatus s) {
+    static char bufs[8][64];
+    static int next;
+    char *b = bufs[next++ % 8];
+    snprintf(b, 64, "%s (%u)", openint_status_name((uint32_t)s), (unsigned)s);
+    return b;
+}
+
+/* ---- HTTP ---------------------------------------------------------------------------------- */
+
+/* Splits http://HOST:PORT/path; only loopback hosts are accepted. */
+static bool parse_url(const char *url, struct sockaddr_in *addr, char *host, size_t host_cap,
+                      const char **path) {
+    const char *p = url;
+    if (strncmp(p, "http://", 7) != 0) return false;
+    p += 7;
+    const char *slash = strchr(p, '/');
+    size_t hostport_len = slash ? (size_t)(slash - p) : strlen(p);
+    if (hostport_len == 0 || hostport_len >= host_cap) return false;
+    memcpy(host, p, hostport_len);
+    host[hostport_len] = '\0';
+    *path = slash ? slash : "/";
+    char name[128];
+    const char *colon = strrchr(host, ':');
+    int port = 80;
+    size_t name_len = colon ? (size_t)(colon - host) : strlen(host);
+    if (name_len >= sizeof name) return false;
+    memcpy(name, host, name_len);
+    name[name_len] = '\0';
+    if (colon) port = atoi(colon + 1);
+    if (strcmp(name, "localhost") == 0) strcpy(name, "127.0.0.1");
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, name, &addr->sin_addr) != 1) return false;
+    /* Tests talk to this machine only. */
+    return (ntohl(addr->sin_addr.s_addr) >> 24) == 127;
+}
+
+static bool write_all(int fd, const char *buf, size_t len) {
+    while (len > 0) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+bool tk_http(const char *method, const char *url, const char *body, tk_http_resp *out) {
+    struct sockaddr_in addr;
+    char host[256];
+    const char *path;
+    out->status = -1;
+    out->body = NULL;
+    out->len = 0;
+    if (!parse_url(url, &addr, host, sizeof host, &path)) return false;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
+    struct timeval tv;
+    tv.tv_sec = 120; /* the registry of 100,000 items takes a while to render the first time */
+    tv.tv_usec = 0;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        close(fd);
+        return false;
+    }
+    size_t body_len = body ? strlen(body) : 0;
+    char head[1024];
+    int hl = snprintf(head, sizeof head,
+                      "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n"
+                      "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                      method, path, host, body_len);
+    if (hl <= 0 || (size_t)hl >= sizeof head || !write_all(fd, head, (size_t)hl) ||
+        (body_len && !write_all(fd, body, body_len))) {
+        close(fd);
+        return false;
+    }
+    /* Connection: close, so the answer ends at EOF. */
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = (char *)malloc(cap + 1);
+    if (!buf) {
+        close(fd);
+        return false;
+    }
+    for (;;) {
+        if (len == cap) {
+            cap *= 2;
+            char *nb = (char *)realloc(buf, cap + 1);
+            if (!nb) break;
+            buf = nb;
+        }
+        ssize_t n = recv(fd, buf + len, cap - len, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    char *sep = strstr(buf, "\r\n\r\n");
+    if (strncmp(buf, "HTTP/1.", 7) != 0 || !sep) {
+        free(buf);
+        return false;
+    }
+    out->status = atoi(buf + 9);
+    size_t off = (size_t)(sep + 4 - buf);
+    out->len = len - off;
+    memmove(buf, buf + off, out->len + 1);
+    out->body = buf;
+    return true;
+}
+
+void tk_http_resp_free(tk_http_resp *r) {
+    free(r->body);
+    r->body = NULL;
+}
+
+/* ---- the server ---------------------------------------------------------------------------- */
+
+static char server_root[128];
+static char server_base[160];
+static pid_t server_pid = -1;
+static int server_stdin = -1;
+
+static bool read_info_line(int fd, char *line, size_t cap) {
+    size_t n = 0;
+    while (n + 1 < cap) {
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        if (c == '\n') break;
+        line[n++] = c;
+    }
+    line[n] = '\0';
+    return true;
+}
+
+static bool set_root_from_info(const char *info) {
+    cJSON *j = cJSON_Parse(info);
+    cJSON *port = j ? cJSON_GetObjectItemCaseSensitive(j, "port") : NULL;
+    bool ok = cJSON_IsNumber(port);
+    if (ok) snprintf(server_root, sizeof server_root, "http://127.0.0.1:%d", port->valueint);
+    cJSON_Delete(j);
+    return ok;
+}
+
+bool tk_server_init(const char *root_url, const char *bin, const char *extra_args) {
+    if (root_url && *root_url) {
+        snprintf(server_root, sizeof server_root, "%s", root_url);
+        size_t l = strlen(server_root);
+        if (l && server_root[l - 1] == '/') server_root[l - 1] = '\0';
+    } else {
+        if (!bin) return false;
+        int in_pipe[2], out_pipe[2];
+        if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0) return false;
+        char args_copy[512];
+        snprintf(args_copy, sizeof args_copy, "%s", extra_args ? extra_args : "");
+        char *argv[32];
+        int argc = 0;
+        argv[argc++] = (char *)bin;
+        argv[argc++] = (char *)"--port";
+        argv[argc++] = (char *)"0";
+        argv[argc++] = (char *)"--exit-on-stdin-eof";
+        for (char *tok = strtok(args_copy, " "); tok && argc < 31; tok = strtok(NULL, " "))
+            argv[argc++] = tok;
+        argv[argc] = NULL;
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
+        posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+        posix_spawn_file_actions_addclose(&fa, in_pipe[1]);
+        posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
+        int rc = posix_spawn(&server_pid, bin, &fa, NULL, argv, environ);
+        posix_spawn_file_actions_destroy(&fa);
+        close(in_pipe[0]);
+        close(out_pipe[1]);
+        if (rc != 0) {
+            fprintf(stderr, "cannot start %s: %s\n", bin, strerror(rc));
+            close(in_pipe[1]);
+            close(out_pipe[0]);
+            server_pid = -1;
+            return false;
+        }
+        server_stdin = in_pipe[1];
+        char line[1024];
+        bool ok = read_info_line(out_pipe[0], line, sizeof line) && set_root_from_info(line);
+        close(out_pipe[0]);
+        if (!ok) {
+            fprintf(stderr, "the test server printed no startup line\n");
+            tk_server_stop();
+            return false;
+        }
+    }
+    snprintf(server_base, sizeof server_base, "%s/v1", server_root);
+    /* The admin API answering is the readiness check. */
+    char url[256];
+    snprintf(url, sizeof url, "%s/__admin", server_root);
+    tk_http_resp r;
+    bool ok = tk_http("GET", url, NULL, &r) && r.status == 200;
+    tk_http_resp_free(&r);
+    if (!ok) fprintf(stderr, "the test server at %s does not answer\n", server_root);
+    return ok;
+}
+
+const char *tk_server_root(void) { return server_root; }
+const char *tk_server_base_url(void) { return server_base; }
+
+void tk_server_stop(void) {
+    if (server_stdin >= 0) {
+        close(server_stdin); /* --exit-on-stdin-eof: the server exits on its own */
+        server_stdin = -1;
+    }
+    if (server_pid > 0) {
+        int st;
+        waitpid(server_pid, &st, 0);
+        server_pid = -1;
+    }
+}
+
+/* ---- scenarios ----------------------------------------------------------------------------- */
+
+static bool copy_str(cJSON *obj, const char *key, char *dst, size_t cap) {
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(v) || strlen(v->valuestring) >= cap) return false;
+    strcpy(dst, v->valuestring);
+    return true;
+}
+
+bool tk_scenario_new(const char *config_json, tk_scenario *out) {
+    char url[256];
+    snprintf(url, sizeof url, "%s/__admin/scenarios", server_root);
+    tk_http_resp r;
+    memset(out, 0, sizeof *out);
+    if (!tk_http("POST", url, config_json, &r)) return false;
+    bool ok = false;
+    if (r.status == 200) {
+        cJSON *j = cJSON_Parse(r.body);
+        ok = j && copy_str(j, "id", out->id, sizeof out->id) &&
+             copy_str(j, "base_url", out->base_url, sizeof out->base_url) &&
+             copy_str(j, "other_base_url", out->other_base_url, sizeof out->other_base_url);
+        cJSON_Delete(j);
+    } else {
+        fprintf(stderr, "scenario %s refused: %d %s\n", config_json, r.status, r.body);
+    }
+    tk_http_resp_free(&r);
+    return ok;
+}
+
+cJSON *tk_scenario_requests(const tk_scenario *s) {
+    char url[256];
+    snprintf(url, sizeof url, "%s/__admin/scenarios/%s/requests", server_root, s->id);
+    tk_http_resp r;
+    if (!tk_http("GET", url, NULL, &r)) return NULL;
+    cJSON *j = r.status == 200 ? cJSON_Parse(r.body) : NULL;
+    tk_http_resp_free(&r);
+    if (j && !cJSON_IsArray(j)) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    return j;
+}
+
+int tk_scenario_request_count(const tk_scenario *s) {
+    cJSON *j = tk_scenario_requests(s);
+    int n = j ? cJSON_GetArraySize(j) : -1;
+    cJSON_Delete(j);
+    return n;
+}
+
+void tk_scenario_delete(const tk_scenario *s) {
+    char url[256];
+    snprintf(url, sizeof url, "%s/__admin/scenarios/%s", server_root, s->id);
+    tk_http_resp r;
+    tk_http("DELETE", url, NULL, &r);
+    tk_http_resp_free(&r);
+}
+
+/* ---- oracle -------------------------------------------------------------------------------- */
+
+static size_t skip_ws(const char *t, size_t len, size_t i) {
+    while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) i++;
+    return i;
+}
+
+size_t tk_json_skip_value(const char *t, size_t len, size_t i) {
+    i = skip_ws(t, len, i);
+    if (i >= len) return 0;
+    int depth = 0;
+    do {
+        char c = t[i];
+        if (c == '"') {
+            for (i++; i < len && t[i] != '"'; i++)
+                if (t[i] == '\\') i++;
+            if (i >= len) return 0;
+            i++;
+        } else if (c == '{' || c == '[') {
+            depth++;
+            i++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0) return 0;
+            depth--;
+            i++;
+        } else if (depth == 0) {
+            /* a scalar: up to the next delimiter */
+            while (i < len && !strchr(",]} \t\r\n", t[i])) i++;
+        } else {
+            i++;
+        }
+    } while (depth > 0 && i < len);
+    return depth == 0 ? i : 0;
+}
+
+bool tk_oracle_get(int count, bool expand, tk_oracle *out) {
+    char url[256];
+    memset(out, 0, sizeof *out);
+    snprintf(url, sizeof url, "%s/__admin/registry?count=%d%s", server_root, count,
+             expand ? "&expand=schemas" : "");
+    tk_http_resp r;
+    if (!tk_http("GET", url, NULL, &r) || r.status != 200) {
+        tk_http_resp_free(&r);
+        return false;
+    }
+    out->text = r.body;
+    out->len = r.len;
+    out->items = cJSON_ParseWithLength(out->text, out->len);
+    if (!cJSON_IsArray(out->items)) {
+        tk_oracle_free(out);
+        return false;
+    }
+    out->count = cJSON_GetArraySize(out->items);
+    out->start = (size_t *)calloc((size_t)out->count + 1, sizeof(size_t));
+    out->end = (size_t *)calloc((size_t)out->count + 1, sizeof(size_t));
+    size_t i = skip_ws(out->text, out->len, 0);
+    if (i >= out->len || out->text[i] != '[') {
+        tk_oracle_free(out);
+        return false;
+    }
+    i++;
+    for (int k = 0; k < out->count; k++) {
+        i = skip_ws(out->text, out->len, i);
+        out->start[k] = i;
+        size_t e = tk_json_skip_value(out->text, out->len, i);
+        if (e == 0) {
+            tk_oracle_free(out);
+            return false;
+        }
+        out->end[k] = e;
+        i = skip_ws(out->text, out->len, e);
+        if (i < out->len && out->text[i] == ',') i++;
+    }
+    return true;
+}
+
+void tk_oracle_free(tk_oracle *o) {
+    free(o->text);
+    cJSON_Delete(o->items);
+    free(o->start);
+    free(o->end);
+    memset(o, 0, sizeof *o);
+}
+
+bool tk_oracle_item_bytes_equal(const tk_oracle *o, int i, const char *json, size_t len) {
+    if (i < 0 || i >= o->count) return false;
+    size_t olen = o->end[i] - o->start[i];
+    return olen == len && memcmp(o->text + o->start[i], json, len) == 0;
+}
+
+/* ---- openint helpers ----------------------------------------------------------------------- */
+
+OpenintClient *tk_client(const char *base_url, const char *extra) {
+    char opts[1024];
+    snprintf(opts, sizeof opts, "{\"base_url\":\"%s\"%s%s}", base_url, extra ? "," : "",
+             extra ? extra : "");
+    OpenintClient *c = NULL;
+    OpenintError *e = NULL;
+    OpenintStatus st = openint_client_new(opts, &c, &e);
+    if (st != OPENINT_STATUS_OK) {
+        fprintf(stderr, "openint_client_new(%s) failed: %s: %s\n", opts, tk_status_str(st),
+                openint_error_message(e));
+        openint_error_free(e);
+        exit(2);
+    }
+    return c;
+}

@@ -1,0 +1,121 @@
+/*
+ * testkit: the small harness shared by the C tests, the conformance driver and the benchmark.
+ * Test bookkeeping, a minimal HTTP/1.1 client for the test server's admin API (so the tests
+ * need no HTTP library of their own), starting the server, scenarios and the registry oracle.
+ * Written in the common subset of C11 and C++17 so every program using it builds as both.
+ */
+#ifndef OPENINT_TESTKIT_H
+#define OPENINT_TESTKIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "openint.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- bookkeeping ------------------------------------------------------------------------- */
+
+void tk_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A failed check records itself and the test goes on, so one run shows every failure. */
+#define CHECK(cond)                                              \
+    do {                                                         \
+        if (!(cond)) tk_fail(__FILE__, __LINE__, "%s", #cond);   \
+    } while (0)
+#define CHECKF(cond, ...)                                        \
+    do {                                                         \
+        if (!(cond)) tk_fail(__FILE__, __LINE__, __VA_ARGS__);   \
+    } while (0)
+
+typedef void (*tk_test_fn)(void);
+/* Runs one test unless argv filters it out; prints "ok NAME" or "FAIL NAME". */
+void tk_run(const char *name, tk_test_fn fn);
+/* Only tests whose name contains `filter` run (NULL: all). */
+void tk_set_filter(const char *filter);
+/* Prints "LABEL: passed=N failed=M" and returns the process exit code. */
+int tk_summary(const char *label);
+
+/* Failures recorded so far in the whole run (thread-safe). */
+int tk_failure_count(void);
+
+/* ---- HTTP to the test server (loopback only) ---------------------------------------------- */
+
+typedef struct {
+    int status;  /* HTTP status, or -1 when no answer could be read */
+    char *body;  /* NUL-terminated, malloc'ed */
+    size_t len;
+} tk_http_resp;
+
+/* `url` is http://127.0.0.1:PORT/path. Returns false on a transport failure. */
+bool tk_http(const char *method, const char *url, const char *body, tk_http_resp *out);
+void tk_http_resp_free(tk_http_resp *r);
+
+/* ---- the test server ---------------------------------------------------------------------- */
+
+/* Uses a running server at `root_url` (http://127.0.0.1:PORT) if given, else starts `bin`
+ * with `extra_args` (e.g. "--count 20000", may be NULL) and reads its startup line. */
+bool tk_server_init(const char *root_url, const char *bin, const char *extra_args);
+/* http://127.0.0.1:PORT, no trailing slash. */
+const char *tk_server_root(void);
+/* The root routes' base URL (http://127.0.0.1:PORT/v1). */
+const char *tk_server_base_url(void);
+/* Stops a server that tk_server_init started (closes its stdin; it exits by itself). */
+void tk_server_stop(void);
+
+typedef struct {
+    char id[64];
+    char base_url[256];
+    char other_base_url[256];
+} tk_scenario;
+
+/* POST /__admin/scenarios with `config_json` ("{}" for defaults). */
+bool tk_scenario_new(const char *config_json, tk_scenario *out);
+/* The scenario's request log (a cJSON array the caller deletes), NULL on failure. */
+cJSON *tk_scenario_requests(const tk_scenario *s);
+/* Number of requests the scenario received, -1 on failure. */
+int tk_scenario_request_count(const tk_scenario *s);
+void tk_scenario_delete(const tk_scenario *s);
+
+/* The registry oracle (GET /__admin/registry?count=N[&expand=schemas]). */
+typedef struct {
+    char *text;     /* the raw JSON array */
+    size_t len;
+    cJSON *items;   /* parsed */
+    int count;
+    /* Byte range of each item inside `text`, found by a string-aware scan. */
+    size_t *start;
+    size_t *end;
+} tk_oracle;
+
+bool tk_oracle_get(int count, bool expand, tk_oracle *out);
+void tk_oracle_free(tk_oracle *o);
+/* Whether `json` (len bytes) is byte for byte item `i` of the oracle. */
+bool tk_oracle_item_bytes_equal(const tk_oracle *o, int i, const char *json, size_t len);
+
+/* ---- openint helpers ---------------------------------------------------------------------- */
+
+/* A client on `base_url`; `extra` is more JSON members ("\"max_retries\":0") or NULL. Aborts
+ * the test run on failure: nothing else can go on without a client. */
+OpenintClient *tk_client(const char *base_url, const char *extra);
+
+/* Status as "name (number)", for messages. Uses a rotating static buffer: not thread-safe
+ * beyond diagnostics. */
+const char *tk_status_str(OpenintStatus s);
+
+/* A scan of one JSON value starting at text[i]: returns the index just past it, or 0 on
+ * malformed input. Strings are skipped correctly (escapes, brackets inside strings). */
+size_t tk_json_skip_value(const char *text, size_t len, size_t i);
+
+/* Monotonic seconds. */
+double tk_now(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
