@@ -369,7 +369,10 @@ fn host_names_are_resolved_and_cached() {
     let s = default_scenario();
     let url = s.base_url.replace("127.0.0.1", "localhost");
     let c = Client::new(ClientOptions::default().base_url(url)).unwrap();
-    let n = c.list_connectors_auto(&ListConnectorsParams::new().limit(60)).unwrap().count();
+    let n = c
+        .list_connectors_auto(&ListConnectorsParams::new().limit(60))
+        .unwrap()
+        .count();
     assert_eq!(n, 171);
     assert_eq!(s.requests().len(), 3);
 }
