@@ -339,11 +339,7 @@ pub unsafe extern "C" fn openint_page_item_count(
     count_out: *mut size_t,
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
-    ffi_call!(err_out, {
-        let page = arg(page, "page")?;
-        *out(count_out, "count_out")? = page.core.len();
-        Ok(OpenintStatus::Ok)
-    })
+    page_value(page, count_out, "count_out", err_out, |p| p.len())
 }
 
 /// Lends item `index` as NUL-terminated JSON text (the server's own bytes) in `*json_out`,
@@ -409,11 +405,7 @@ pub unsafe extern "C" fn openint_page_total(
     total_out: *mut i64,
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
-    ffi_call!(err_out, {
-        let page = arg(page, "page")?;
-        *out(total_out, "total_out")? = to_i64(page.core.total());
-        Ok(OpenintStatus::Ok)
-    })
+    page_value(page, total_out, "total_out", err_out, |p| to_i64(p.total()))
 }
 
 /// `limit` as the server echoed it, or -1 when it sent none.
@@ -423,11 +415,7 @@ pub unsafe extern "C" fn openint_page_limit(
     limit_out: *mut i64,
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
-    ffi_call!(err_out, {
-        let page = arg(page, "page")?;
-        *out(limit_out, "limit_out")? = to_i64(page.core.limit());
-        Ok(OpenintStatus::Ok)
-    })
+    page_value(page, limit_out, "limit_out", err_out, |p| to_i64(p.limit()))
 }
 
 /// The page's offset: the server's echo, else the offset requested.
@@ -437,9 +425,22 @@ pub unsafe extern "C" fn openint_page_offset(
     offset_out: *mut i64,
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
+    page_value(page, offset_out, "offset_out", err_out, |p| {
+        to_i64(Some(p.offset()))
+    })
+}
+
+/// The shape of every page getter: check the handle and the out-pointer, write one value.
+unsafe fn page_value<T>(
+    page: *const OpenintPage,
+    value_out: *mut T,
+    name: &str,
+    err_out: *mut *mut OpenintError,
+    get: impl FnOnce(&PageCore) -> T,
+) -> OpenintStatus {
     ffi_call!(err_out, {
         let page = arg(page, "page")?;
-        *out(offset_out, "offset_out")? = to_i64(Some(page.core.offset()));
+        *out(value_out, name)? = get(&page.core);
         Ok(OpenintStatus::Ok)
     })
 }
@@ -457,10 +458,8 @@ pub unsafe extern "C" fn openint_page_has_next(
     has_next_out: *mut bool,
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
-    ffi_call!(err_out, {
-        let page = arg(page, "page")?;
-        *out(has_next_out, "has_next_out")? = page.core.next_offset().is_some();
-        Ok(OpenintStatus::Ok)
+    page_value(page, has_next_out, "has_next_out", err_out, |p| {
+        p.next_offset().is_some()
     })
 }
 
