@@ -2,6 +2,7 @@
 mod common;
 
 use common::default_scenario;
+use openint::ffi::*;
 use openint::{Client, ClientOptions, ListConnectorsParams};
 use std::ffi::CString;
 use std::ptr::null_mut;
@@ -19,41 +20,8 @@ fn token_and_base_url_come_from_the_environment() {
 
     // The C ABI's NULL options read the environment too; an explicit token wins, and an
     // explicit empty token means none.
-    unsafe {
-        let mut client = null_mut();
-        assert_eq!(
-            openint::ffi::openint_client_new(std::ptr::null(), &mut client, null_mut()),
-            openint::ffi::OpenintStatus::Ok
-        );
-        let mut page = null_mut();
-        assert_eq!(
-            openint::ffi::openint_client_list_connectors(
-                client,
-                std::ptr::null(),
-                &mut page,
-                null_mut()
-            ),
-            openint::ffi::OpenintStatus::Ok
-        );
-        openint::ffi::openint_page_free(page);
-        openint::ffi::openint_client_free(client);
-        let opts = CString::new(r#"{"token":""}"#).unwrap();
-        assert_eq!(
-            openint::ffi::openint_client_new(opts.as_ptr(), &mut client, null_mut()),
-            openint::ffi::OpenintStatus::Ok
-        );
-        assert_eq!(
-            openint::ffi::openint_client_list_connectors(
-                client,
-                std::ptr::null(),
-                &mut page,
-                null_mut()
-            ),
-            openint::ffi::OpenintStatus::Ok
-        );
-        openint::ffi::openint_page_free(page);
-        openint::ffi::openint_client_free(client);
-    }
+    list_one_page_through_the_c_abi(None);
+    list_one_page_through_the_c_abi(Some(r#"{"token":""}"#));
     let auth: Vec<Option<String>> = s
         .requests()
         .iter()
@@ -75,4 +43,21 @@ fn token_and_base_url_come_from_the_environment() {
         (o.base_url.as_str(), o.token),
         (openint::DEFAULT_BASE_URL, None)
     );
+}
+
+fn list_one_page_through_the_c_abi(options: Option<&str>) {
+    let options = options.map(|o| CString::new(o).unwrap());
+    let options_ptr = options.as_ref().map_or(std::ptr::null(), |o| o.as_ptr());
+    unsafe {
+        let mut client = null_mut();
+        assert_eq!(
+            openint_client_new(options_ptr, &mut client, null_mut()),
+            OpenintStatus::Ok
+        );
+        let mut page = null_mut();
+        let st = openint_client_list_connectors(client, std::ptr::null(), &mut page, null_mut());
+        assert_eq!(st, OpenintStatus::Ok);
+        openint_page_free(page);
+        openint_client_free(client);
+    }
 }

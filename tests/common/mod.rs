@@ -64,6 +64,16 @@ fn admin_agent() -> ureq::Agent {
         .into()
 }
 
+fn admin_get(url: &str) -> String {
+    admin_agent()
+        .get(url)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+}
+
 pub struct Scenario {
     pub id: String,
     pub base_url: String,
@@ -98,13 +108,7 @@ impl Scenario {
     /// Every request the scenario received, oldest first.
     pub fn requests(&self) -> Vec<Value> {
         let s = server();
-        let body = admin_agent()
-            .get(&format!("{}/scenarios/{}/requests", s.admin_url, self.id))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_to_string()
-            .unwrap();
+        let body = admin_get(&format!("{}/scenarios/{}/requests", s.admin_url, self.id));
         serde_json::from_str(&body).unwrap()
     }
 
@@ -132,13 +136,7 @@ pub fn registry(count: usize, expand: bool) -> Vec<Value> {
     if expand {
         url.push_str("&expand=schemas");
     }
-    let body = admin_agent()
-        .get(&url)
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_to_string()
-        .unwrap();
+    let body = admin_get(&url);
     serde_json::from_str(&body).unwrap()
 }
 
