@@ -1,0 +1,241 @@
+"""Exceptions, with the official SDK's names and hierarchy, built from OpenintError handles.
+
+The core decides what every failure is (src/error.rs); this module only picks the class for
+the status number and copies the error's fields out before the handle is freed::
+
+    OpenintError
+    ├── InvalidArgumentError (also ValueError)     bad input, before any request
+    ├── InternalError                              a bug in the library
+    └── APIError
+        ├── APIStatusError                         non-2xx answer (status_code)
+        │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+        │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+        │   └── RateLimitError 429, InternalServerError >= 500
+        ├── APIConnectionError                     no answer, or a broken one
+        │   └── APITimeoutError (also TimeoutError)
+        ├── APIResponseValidationError             a 2xx answer that is not a page
+        └── BodyTooLargeError                      answer over max_body_bytes
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any, Dict, Optional, Type
+
+
+class Status(enum.IntEnum):
+    """OpenintStatus from include/openint.h (numbers are part of the ABI)."""
+
+    OK = 0
+    INVALID_ARGUMENT = 1
+    CONNECTION = 2
+    TIMEOUT = 3
+    BAD_REQUEST = 4
+    AUTHENTICATION = 5
+    PERMISSION_DENIED = 6
+    NOT_FOUND = 7
+    CONFLICT = 8
+    UNPROCESSABLE_ENTITY = 9
+    RATE_LIMITED = 10
+    INTERNAL_SERVER = 11
+    API_STATUS = 12
+    DECODE = 13
+    BODY_TOO_LARGE = 14
+    INTERNAL = 15
+    END = 100
+
+
+class OpenintError(Exception):
+    """Base of every error this package raises.
+
+    ``message`` is the core's description (for a status error, the server's ``message``);
+    ``kind`` is the core's :class:`Status`; ``retries`` is how many retries the call made
+    before giving up. No attribute ever holds the token: the core redacts it.
+    """
+
+    kind: Status = Status.INTERNAL
+
+    def __init__(self, message: str, *, retries: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retries = retries
+
+    def __str__(self) -> str:
+        return self.message + (f" (after {self.retries} retries)" if self.retries else "")
+
+
+class InvalidArgumentError(OpenintError, ValueError):
+    """Bad input from the caller (an option or parameter, named in the message), found
+    before any request was sent."""
+
+    kind = Status.INVALID_ARGUMENT
+
+
+class InternalError(OpenintError):
+    """A bug in the openint library (a caught panic). Please report it."""
+
+    kind = Status.INTERNAL
+
+
+class APIError(OpenintError):
+    """A request was made and failed. ``body`` is the answer's body decoded from JSON (the raw
+    text when it is not JSON; None when there was no answer), ``code`` the server's error code
+    (e.g. "NOT_FOUND") and ``request_id`` the ``x-request-id`` header, when present."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: object = None,
+        code: Optional[str] = None,
+        request_id: Optional[str] = None,
+        retries: int = 0,
+    ) -> None:
+        super().__init__(message, retries=retries)
+        self.body = body
+        self.code = code
+        self.request_id = request_id
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.request_id:
+            text += f" (request id {self.request_id})"
+        return text + (f" (after {self.retries} retries)" if self.retries else "")
+
+
+class APIStatusError(APIError):
+    """The server answered with a non-2xx HTTP status (``status_code``). This class itself is
+    raised for statuses without a subclass, such as a redirect to another origin (refused so
+    that the token never leaves its origin)."""
+
+    kind = Status.API_STATUS
+    status_code: int
+
+    def __init__(self, message: str, *, status_code: int, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.status_code = status_code
+
+    def __str__(self) -> str:
+        # The same one-line shape as the Rust core's Display.
+        return f"HTTP {self.status_code}" + (f" {self.code}" if self.code else "") + ": " + super().__str__()
+
+
+class BadRequestError(APIStatusError):
+    kind = Status.BAD_REQUEST
+
+
+class AuthenticationError(APIStatusError):
+    kind = Status.AUTHENTICATION
+
+
+class PermissionDeniedError(APIStatusError):
+    kind = Status.PERMISSION_DENIED
+
+
+class NotFoundError(APIStatusError):
+    kind = Status.NOT_FOUND
+
+
+class ConflictError(APIStatusError):
+    kind = Status.CONFLICT
+
+
+class UnprocessableEntityError(APIStatusError):
+    kind = Status.UNPROCESSABLE_ENTITY
+
+
+class RateLimitError(APIStatusError):
+    kind = Status.RATE_LIMITED
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 500 and above."""
+
+    kind = Status.INTERNAL_SERVER
+
+
+class APIConnectionError(APIError):
+    """The connection could not be made or broke (including a body cut off mid-way)."""
+
+    kind = Status.CONNECTION
+
+
+class APITimeoutError(APIConnectionError, TimeoutError):
+    """A per-attempt timeout or the call's deadline passed."""
+
+    kind = Status.TIMEOUT
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx answer that is not the expected JSON page, or a server that ignores ``offset``
+    (which would otherwise page forever)."""
+
+    kind = Status.DECODE
+
+
+class BodyTooLargeError(APIError):
+    """The response body passed ``max_body_bytes``."""
+
+    kind = Status.BODY_TOO_LARGE
+
+
+# Short name kept from this package's first version.
+DecodeError = APIResponseValidationError
+
+ERROR_CLASSES: Dict[int, Type[OpenintError]] = {
+    cls.kind: cls
+    for cls in (
+        InvalidArgumentError,
+        APIConnectionError,
+        APITimeoutError,
+        BadRequestError,
+        AuthenticationError,
+        PermissionDeniedError,
+        NotFoundError,
+        ConflictError,
+        UnprocessableEntityError,
+        RateLimitError,
+        InternalServerError,
+        APIStatusError,
+        APIResponseValidationError,
+        BodyTooLargeError,
+        InternalError,
+    )
+}
+
+
+def decode_body(raw: Optional[str]) -> object:
+    """The official SDK's ``body``: decoded JSON when the body is JSON, else the text."""
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def make_error(
+    status: int,
+    message: str,
+    *,
+    http_status: int = 0,
+    code: Optional[str] = None,
+    body: Optional[str] = None,
+    request_id: Optional[str] = None,
+    retries: int = 0,
+) -> OpenintError:
+    """The exception for a failed call's status and fields."""
+    cls = ERROR_CLASSES.get(status, InternalError)
+    if issubclass(cls, APIStatusError):
+        return cls(
+            message,
+            status_code=http_status,
+            body=decode_body(body),
+            code=code,
+            request_id=request_id,
+            retries=retries,
+        )
+    if issubclass(cls, APIError):
+        return cls(message, body=decode_body(body), code=code, request_id=request_id, retries=retries)
+    return cls(message, retries=retries)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the listing benchmark (not part of the tests): builds libopenint and the test server,
+# installs the official `openint` SDK from PyPI into its own venv, bench/.venv-official (its
+# import name `openint` would shadow this package; skipped when already there), then prints
+# this package's numbers beside the floor and the official SDK as Markdown tables.
+# Extra arguments go to bench/bench_list.py (--repeat N, --official-repeat N).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+# Where cargo puts its output (CARGO_TARGET_DIR, if set, is relative to the repo).
+TARGET="$(cd "$REPO" && mkdir -p "${CARGO_TARGET_DIR:-target}" && cd "${CARGO_TARGET_DIR:-target}" && pwd)"
+OFFICIAL_VERSION="2.9.0"
+OFFICIAL_VENV="$HERE/bench/.venv-official"
+
+(cd "$REPO" && cargo build --release --quiet -p openint -p openint-testserver)
+
+if ! "$OFFICIAL_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('openint') != '$OFFICIAL_VERSION')" 2>/dev/null; then
+  rm -rf "$OFFICIAL_VENV"
+  "$PYTHON" -m venv "$OFFICIAL_VENV"
+  "$OFFICIAL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "openint==$OFFICIAL_VERSION"
+fi
+
+export OPENINT_LIB_PATH="${OPENINT_LIB_PATH:-$TARGET/release/libopenint.so}"
+export OPENINT_TESTSERVER="${OPENINT_TESTSERVER:-$TARGET/release/openint-testserver}"
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
+exec "$PYTHON" "$HERE/bench/bench_list.py" --official-python "$OFFICIAL_VENV/bin/python" "$@"
