@@ -21,16 +21,9 @@ done
 
 log() { printf '[benches] %s\n' "$*" >&2; }
 
-need=()
-command -v gcc >/dev/null || need+=(gcc)
-[ -f /usr/include/cjson/cJSON.h ] || need+=(libcjson-dev)
-[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need+=(libcurl4-openssl-dev)
-if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+# Tools and libraries (a fresh CI machine may lack some; the shared helper skips installed ones).
+source "$REPO/.ci/lib.sh"
+ensure_apt gcc libcjson-dev libcurl4-openssl-dev
 
 log "cargo build --release -p openint -p openint-testserver"
 (cd "$REPO" && cargo build --release -p openint -p openint-testserver 2>&1 | tail -n 2) >&2

@@ -30,18 +30,10 @@ done
 
 log() { printf '[tests/c] %s\n' "$*" >&2; }
 
-# ---- tools and libraries (a fresh CI machine may lack some; installing twice is a no-op) ----
-need=()
-command -v gcc >/dev/null || need+=(gcc)
-command -v g++ >/dev/null || need+=(g++)
-[ -f /usr/include/cjson/cJSON.h ] || need+=(libcjson-dev)
-if [ "$VALGRIND" = 1 ] && ! command -v valgrind >/dev/null; then need+=(valgrind); fi
-if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+# Tools and libraries (a fresh CI machine may lack some; the shared helper skips installed ones).
+source "$REPO/.ci/lib.sh"
+ensure_apt gcc g++ libcjson-dev
+[ "$VALGRIND" = 0 ] || ensure_apt valgrind
 
 # ---- Rust artefacts ----
 log "cargo build --release -p openint -p openint-testserver"

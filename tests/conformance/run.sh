@@ -26,18 +26,11 @@ log() { printf '[tests/conformance] %s\n' "$*" >&2; }
 
 [ -f "$SPEC" ] || { log "no spec at $SPEC"; exit 1; }
 
-# ---- tools ----
-need=()
-command -v gcc >/dev/null || need+=(gcc)
-[ -f /usr/include/cjson/cJSON.h ] || need+=(libcjson-dev)
-command -v node >/dev/null || need+=(nodejs)
-command -v npm >/dev/null || need+=(npm)
-if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+# Tools and libraries (a fresh CI machine may lack some; the shared helper skips installed ones).
+source "$REPO/.ci/lib.sh"
+ensure_apt gcc libcjson-dev
+# Node and npm usually come from NodeSource (npm is no Debian package there): install only if absent.
+command -v npm >/dev/null || ensure_apt nodejs npm
 if [ "$("$PRISM" --version 2>/dev/null || true)" != "$PRISM_VERSION" ]; then
     log "installing @stoplight/prism-cli@$PRISM_VERSION into $TOOLS"
     mkdir -p "$TOOLS"
