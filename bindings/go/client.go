@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -73,6 +74,21 @@ func WithHeader(name, value string) Option {
 	}
 }
 
+// setUserAgent names this module and the library in User-Agent (so API operators can tell the
+// bindings apart), unless the caller set one with WithHeader.
+func (s *settings) setUserAgent() {
+	for name := range s.Headers {
+		if strings.EqualFold(name, "User-Agent") {
+			return
+		}
+	}
+	if s.Headers == nil {
+		s.Headers = map[string]string{}
+	}
+	v := Version()
+	s.Headers["User-Agent"] = "openint-go/" + v + " openint-rust/" + v + " " + runtime.Version()
+}
+
 func seconds(d time.Duration) *float64 {
 	s := d.Seconds()
 	return &s
@@ -87,6 +103,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	for _, opt := range opts {
 		opt(&s)
 	}
+	s.setUserAgent()
 	optionsJSON, err := json.Marshal(&s)
 	if err != nil {
 		// Only a non-finite duration can get here.

@@ -151,8 +151,16 @@ func TestDefaultHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := s.requests(t)[0].Headers
-	if h["x-trace-id"] != "trace-1" || h["authorization"] != "Bearer tok" || !strings.HasPrefix(h["user-agent"], "openint") {
+	if h["x-trace-id"] != "trace-1" || h["authorization"] != "Bearer tok" || !strings.HasPrefix(h["user-agent"], "openint-go/"+Version()+" openint-rust/") {
 		t.Fatalf("headers %v", h)
+	}
+	// The caller's own User-Agent wins.
+	c = newTestClient(t, s.BaseURL, WithHeader("user-agent", "mine/1"))
+	if err := listOnce(c); err != nil {
+		t.Fatal(err)
+	}
+	if ua := s.requests(t)[1].Headers["user-agent"]; ua != "mine/1" {
+		t.Fatalf("user-agent %q", ua)
 	}
 }
 
