@@ -237,7 +237,17 @@ impl Client {
 
     /// `GET /connector`: one page. `page.next_page()` fetches the following one.
     pub fn list_connectors(&self, params: &ListConnectorsParams) -> Result<Page<Connector>> {
-        Page::decode(self.list_connectors_raw(params, CallOptions::default())?)
+        self.list_connectors_with(params, CallOptions::default())
+    }
+
+    /// `list_connectors` with per-call options (a deadline for this call and the pages
+    /// fetched from it, retries included).
+    pub fn list_connectors_with(
+        &self,
+        params: &ListConnectorsParams,
+        call: CallOptions,
+    ) -> Result<Page<Connector>> {
+        Page::decode(self.list_connectors_raw(params, call)?)
     }
 
     /// Every connector across pages, fetched page by page as the iterator advances.

@@ -376,3 +376,23 @@ fn host_names_are_resolved_and_cached() {
     assert_eq!(n, 171);
     assert_eq!(s.requests().len(), 3);
 }
+
+#[test]
+fn a_call_deadline_cuts_a_slow_attempt_short() {
+    let s = scenario(json!({"latency_ms": 3000}));
+    let call = openint::CallOptions {
+        timeout: Some(Duration::from_millis(400)),
+    };
+    let t = Instant::now();
+    let e = s
+        .client()
+        .list_connectors_with(&ListConnectorsParams::new().limit(5), call)
+        .err()
+        .unwrap();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(
+        t.elapsed() < Duration::from_millis(1500),
+        "{:?}",
+        t.elapsed()
+    );
+}
