@@ -271,6 +271,10 @@ mod tests {
         ];
         for (status, kind) in cases {
             assert_eq!(ErrorKind::from_status(status), kind, "status {status}");
+            assert!(kind.is_api_status());
+        }
+        for kind in [ErrorKind::InvalidArgument, ErrorKind::Timeout, ErrorKind::Decode] {
+            assert!(!kind.is_api_status());
         }
     }
 
