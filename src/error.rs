@@ -273,7 +273,11 @@ mod tests {
             assert_eq!(ErrorKind::from_status(status), kind, "status {status}");
             assert!(kind.is_api_status());
         }
-        for kind in [ErrorKind::InvalidArgument, ErrorKind::Timeout, ErrorKind::Decode] {
+        for kind in [
+            ErrorKind::InvalidArgument,
+            ErrorKind::Timeout,
+            ErrorKind::Decode,
+        ] {
             assert!(!kind.is_api_status());
         }
     }
