@@ -396,3 +396,13 @@ fn a_call_deadline_cuts_a_slow_attempt_short() {
         t.elapsed()
     );
 }
+
+#[test]
+fn timeouts_are_retried() {
+    let s = scenario(json!({"latency_ms": 800}));
+    let c = s.client_with(|o| o.timeout(Duration::from_millis(200)).max_retries(1));
+    let e = first_page(&c).err().unwrap();
+    assert_eq!((e.kind(), e.retries()), (ErrorKind::Timeout, 1), "{e}");
+    // The server logs a request when it arrives, before its latency.
+    assert_eq!(s.requests().len(), 2);
+}
