@@ -406,3 +406,14 @@ fn timeouts_are_retried() {
     // The server logs a request when it arrives, before its latency.
     assert_eq!(s.requests().len(), 2);
 }
+
+#[test]
+fn https_goes_through_rustls() {
+    // The local server speaks plain HTTP, so the TLS handshake fails: a connection error, not
+    // a panic (which would mean no crypto provider was set up).
+    let s = default_scenario();
+    let url = s.base_url.replace("http://", "https://");
+    let c = Client::new(ClientOptions::default().base_url(url).max_retries(0)).unwrap();
+    let e = first_page(&c).err().unwrap();
+    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+}
