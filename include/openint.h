@@ -115,7 +115,7 @@ const char *openint_status_name(uint32_t status);
 
 // Creates a client. `options_json` is NULL (all defaults) or a JSON object with any of:
 // `token` (string; default OPENINT_API_KEY; trimmed, empty means none), `base_url` (default
-// OPENINT_BASE_URL, else "https://api.openint.dev/v1"), `timeout` (seconds per attempt,
+// OPENINT_BASE_URL, else `https://api.openint.dev/v1`), `timeout` (seconds per attempt,
 // default 60), `connect_timeout` (default 5), `total_timeout` (seconds per call across
 // retries; default none), `max_retries` (default 2), `max_body_bytes` (default 256 MiB),
 // `default_headers` (object of strings). Unknown keys and wrong types are errors naming the
