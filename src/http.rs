@@ -191,18 +191,18 @@ impl Http {
                 url = self.redirect_target(&url, status, resp.headers())?;
                 continue;
             }
-            let headers = resp.headers().clone();
-            if let Some(len) = resp.body().content_length() {
-                if len > self.cfg.max_body_bytes {
-                    return Err(not_retryable(self.too_large()));
-                }
+            let content_length = resp.body().content_length();
+            if content_length.is_some_and(|len| len > self.cfg.max_body_bytes) {
+                return Err(not_retryable(self.too_large()));
             }
+            // What an error answer needs from the head, taken before the body is read.
+            let failure_head = (!(200..300).contains(&status)).then(|| {
+                let h = resp.headers();
+                let request_id = header(h, "x-request-id").or_else(|| header(h, "request-id"));
+                (should_retry(status, h), retry_after(h), request_id)
+            });
             // Pre-sized from Content-Length: large pages are read without regrowing the buffer.
-            let expected = resp
-                .body()
-                .content_length()
-                .unwrap_or(0)
-                .min(self.cfg.max_body_bytes);
+            let expected = content_length.unwrap_or(0).min(self.cfg.max_body_bytes);
             let mut body = Vec::with_capacity(expected as usize);
             let read = resp
                 .body_mut()
@@ -217,20 +217,18 @@ impl Http {
                 }
                 Err(e) => return Err(transport_failure(e, timeout)),
             }
-            if (200..300).contains(&status) {
+            let Some((retryable, retry_after, request_id)) = failure_head else {
                 return match String::from_utf8(body) {
                     Ok(body) => Ok(Response { body }),
                     Err(_) => Err(not_retryable(Error::decode(format!(
                         "HTTP {status} response body is not UTF-8 text"
                     )))),
                 };
-            }
+            };
             let body = String::from_utf8_lossy(&body).into_owned();
-            let request_id =
-                header(&headers, "x-request-id").or_else(|| header(&headers, "request-id"));
             return Err(Failure {
-                retryable: should_retry(status, &headers),
-                retry_after: retry_after(&headers),
+                retryable,
+                retry_after,
                 error: Error::from_status(status, body, request_id),
             });
         }
