@@ -187,7 +187,8 @@ OpenintStatus openint_page_has_next(const struct OpenintPage *page,
 // Fetches the page after `page`. Returns `OPENINT_STATUS_OK` and writes `*next_out` (a new
 // page owned by the caller; `page` stays valid), or `OPENINT_STATUS_END` when the listing is
 // over (an empty page is never handed out), or an error. `timeout_seconds` bounds this call
-// (retries included); 0 keeps the bound of the original call.
+// (retries included); 0 keeps the bound of the original call; INFINITY means no bound but
+// the client's `total_timeout`.
 OpenintStatus openint_page_next(const struct OpenintPage *page,
                                 double timeout_seconds,
                                 struct OpenintPage **next_out,
@@ -206,7 +207,8 @@ OpenintStatus openint_client_list_connectors_cursor(const struct OpenintClient *
 // JSON in `*item_out` (valid until the next call on this cursor or its free; `*len_out`, NULL
 // allowed, gets its length), or `OPENINT_STATUS_END` after the last item (again on every later
 // call), or an error (calling again retries the failed page). `timeout_seconds` bounds a page
-// fetch this call makes (retries included); 0 keeps the bound given when it was created.
+// fetch this call makes (retries included); 0 keeps the bound given when it was created;
+// INFINITY means no bound but the client's `total_timeout`.
 OpenintStatus openint_cursor_next(struct OpenintCursor *cursor,
                                   double timeout_seconds,
                                   const char **item_out,

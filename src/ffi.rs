@@ -197,14 +197,19 @@ unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>> {
         .map_err(|_| Error::invalid(format!("{name} is not valid UTF-8")))
 }
 
-/// `timeout_seconds` of the `next` functions: 0 means "the client's own settings".
+/// `timeout_seconds` of the `next` functions: 0 keeps the bound of the call that started the
+/// listing; +infinity drops it (only the client's `total_timeout`, if any, applies), which is
+/// what a Go context without a deadline means; otherwise a positive number of seconds.
 fn call_timeout(timeout_seconds: f64) -> Result<Option<CallOptions>> {
     if timeout_seconds == 0.0 {
         return Ok(None);
     }
+    if timeout_seconds == f64::INFINITY {
+        return Ok(Some(CallOptions { timeout: None }));
+    }
     if !(0.0..=1e9).contains(&timeout_seconds) {
         return Err(Error::invalid(format!(
-            "timeout_seconds must be 0 (none) or a positive number of seconds, got {timeout_seconds}"
+            "timeout_seconds must be 0 (keep), a positive number of seconds or +infinity (none), got {timeout_seconds}"
         )));
     }
     Ok(Some(CallOptions {
@@ -466,7 +471,8 @@ pub unsafe extern "C" fn openint_page_has_next(
 /// Fetches the page after `page`. Returns `OPENINT_STATUS_OK` and writes `*next_out` (a new
 /// page owned by the caller; `page` stays valid), or `OPENINT_STATUS_END` when the listing is
 /// over (an empty page is never handed out), or an error. `timeout_seconds` bounds this call
-/// (retries included); 0 keeps the bound of the original call.
+/// (retries included); 0 keeps the bound of the original call; INFINITY means no bound but
+/// the client's `total_timeout`.
 #[no_mangle]
 pub unsafe extern "C" fn openint_page_next(
     page: *const OpenintPage,
@@ -515,7 +521,8 @@ pub unsafe extern "C" fn openint_client_list_connectors_cursor(
 /// JSON in `*item_out` (valid until the next call on this cursor or its free; `*len_out`, NULL
 /// allowed, gets its length), or `OPENINT_STATUS_END` after the last item (again on every later
 /// call), or an error (calling again retries the failed page). `timeout_seconds` bounds a page
-/// fetch this call makes (retries included); 0 keeps the bound given when it was created.
+/// fetch this call makes (retries included); 0 keeps the bound given when it was created;
+/// INFINITY means no bound but the client's `total_timeout`.
 #[no_mangle]
 pub unsafe extern "C" fn openint_cursor_next(
     cursor: *mut OpenintCursor,

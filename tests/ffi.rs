@@ -316,6 +316,32 @@ fn per_call_timeouts_cross_the_boundary() {
 }
 
 #[test]
+fn next_with_infinity_drops_the_bound_of_the_first_call() {
+    let s = scenario(json!({"latency_ms": 500}));
+    let c = client(&s.base_url);
+    let p = CString::new(r#"{"limit":1,"timeout":0.2}"#).unwrap();
+    unsafe {
+        let mut cur = null_mut();
+        assert_eq!(
+            openint_client_list_connectors_cursor(c.0, p.as_ptr(), &mut cur, null_mut()),
+            OpenintStatus::Ok
+        );
+        let mut item = null();
+        // 0 keeps the 0.2 s bound given at creation: the 0.5 s answer is too slow.
+        assert_eq!(
+            openint_cursor_next(cur, 0.0, &mut item, null_mut(), null_mut()),
+            OpenintStatus::Timeout
+        );
+        // +infinity drops it (a Go context without a deadline): the same page now arrives.
+        assert_eq!(
+            openint_cursor_next(cur, f64::INFINITY, &mut item, null_mut(), null_mut()),
+            OpenintStatus::Ok
+        );
+        openint_cursor_free(cur);
+    }
+}
+
+#[test]
 fn eight_threads_share_one_client() {
     let s = default_scenario();
     let c = client(&s.base_url);

@@ -214,7 +214,7 @@ func (p cPage) read() (pageData, error) {
 }
 
 // next fetches the following page; end is true when the listing is over. timeoutSeconds 0
-// keeps the bound of the call that made p.
+// keeps the bound of the call that made p; +Inf drops it.
 func (p cPage) next(timeoutSeconds float64) (next cPage, end bool, err error) {
 	var out *C.OpenintPage
 	var e *C.OpenintError

@@ -3,6 +3,7 @@ package openint
 import (
 	"context"
 	"iter"
+	"math"
 	"runtime"
 )
 
@@ -69,8 +70,7 @@ func newConnectorPage(client *Client, p cPage) (*ConnectorPage, error) {
 func (pg *ConnectorPage) HasNextPage() bool { return pg != nil && pg.hasNext }
 
 // GetNextPage fetches the page after this one; it returns nil, nil when the listing is over.
-// ctx's deadline bounds the call; without one, the bound of the call that made this page
-// applies.
+// ctx's deadline bounds the call; without one, only the client's timeouts apply.
 func (pg *ConnectorPage) GetNextPage(ctx context.Context) (*ConnectorPage, error) {
 	const op = "get next page"
 	if !pg.HasNextPage() {
@@ -79,6 +79,11 @@ func (pg *ConnectorPage) GetNextPage(ctx context.Context) (*ConnectorPage, error
 	timeout, err := callTimeout(ctx, op)
 	if err != nil {
 		return nil, err
+	}
+	if timeout == 0 {
+		// No deadline on this ctx: +Inf tells the library to drop the bound of the call
+		// that made the first page (0 would keep it).
+		timeout = math.Inf(1)
 	}
 	if pg.client.h.isClosed() {
 		return nil, ErrClosed
