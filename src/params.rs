@@ -346,6 +346,94 @@ mod tests {
         );
     }
 
+    /// Random argument objects (and some broken text) never panic the parsers: each one
+    /// parses or is an invalid-argument error.
+    #[test]
+    fn arbitrary_argument_text_never_panics() {
+        const KEYS: &[&str] = &[
+            "limit",
+            "offset",
+            "expand",
+            "timeout",
+            "token",
+            "base_url",
+            "max_retries",
+            "connect_timeout",
+            "total_timeout",
+            "max_body_bytes",
+            "default_headers",
+            "zzz",
+        ];
+        const VALUES: &[&str] = &[
+            "-1",
+            "0",
+            "7",
+            "3000",
+            "3001",
+            "1e400",
+            "1.5",
+            "-0.0",
+            "18446744073709551616",
+            "null",
+            "true",
+            "\"x\"",
+            "\"schemas\"",
+            "[\"schemas\"]",
+            "[\"schemas\",\"schemas\"]",
+            "[1]",
+            "[]",
+            "{}",
+            "{\"X-A\":\"b\"}",
+            "{\"A B\":\"c\"}",
+            "\"\\u0000\"",
+            "\"http://127.0.0.1:1/v1\"",
+            "\"\u{1F680}\"",
+            "[[[]]]",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut ok, mut invalid) = (0, 0);
+        for round in 0..20_000 {
+            let entries: Vec<String> = (0..next(4))
+                .map(|_| {
+                    format!(
+                        "\"{}\":{}",
+                        KEYS[next(KEYS.len())],
+                        VALUES[next(VALUES.len())]
+                    )
+                })
+                .collect();
+            let mut text = format!("{{{}}}", entries.join(","));
+            if round % 10 == 0 {
+                let mut cut = next(text.len() + 1); // broken JSON too
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text.truncate(cut);
+            }
+            match ListConnectorsParams::from_json(Some(&text)) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{text}");
+                    assert!(e.message().starts_with("params"), "{text}: {e}");
+                    invalid += 1;
+                }
+            }
+            if let Err(e) = crate::ClientOptions::from_json(Some(&text)) {
+                assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{text}");
+            }
+        }
+        assert!(
+            ok > 1000 && invalid > 1000,
+            "the generator covers both: {ok} ok, {invalid} invalid"
+        );
+    }
+
     #[test]
     fn json_params_are_validated_by_key() {
         let (p, c) = ListConnectorsParams::from_json(Some(
