@@ -73,34 +73,27 @@ class SyncOffsetPagination(Handle, Generic[T]):
         self._call(fn, byref(out))
         return None if out.value < 0 else out.value
 
-    def _json_bytes(self) -> bytes:
+    def _lend(self, fn: Any, *args: Any) -> bytes:
+        """Text the core lends from this page (``fn(page, *args, &ptr, &len, &err)``), copied
+        while the page is held: the text dies with the page."""
         out = _ffi.CStr()
         n = c_size_t()
         ptr = self._acquire()
         try:
             err = _ffi.ErrorP()
             with self._serial:
-                status = _lib.openint_page_json(ptr, byref(out), byref(n), byref(err))
+                status = fn(ptr, *args, byref(out), byref(n), byref(err))
                 if status == _OK:
-                    # Copied while the page is held: the text dies with the page.
                     return string_at(out, n.value)
         finally:
             self._release()
         raise _ffi.take_error(status, err)
 
+    def _json_bytes(self) -> bytes:
+        return self._lend(_lib.openint_page_json)
+
     def _item_bytes(self, index: int) -> bytes:
-        out = _ffi.CStr()
-        n = c_size_t()
-        ptr = self._acquire()
-        try:
-            err = _ffi.ErrorP()
-            with self._serial:
-                status = _lib.openint_page_item(ptr, index, byref(out), byref(n), byref(err))
-                if status == _OK:
-                    return string_at(out, n.value)
-        finally:
-            self._release()
-        raise _ffi.take_error(status, err)
+        return self._lend(_lib.openint_page_item, index)
 
     @property
     def items(self) -> List[T]:
