@@ -26,12 +26,8 @@ def status_kb(field: str) -> int:
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def this_package(base_url, limit, expand):
-    """This package: auto-paging over the Rust core, items as Connector models."""
-    from openint import Openint
-
-    client = Openint(base_url=base_url, token=TOKEN, max_retries=0)
-    kw = {"limit": limit, "expand": ["schemas"] if expand else None}
+def sdk_listing(client, kw):
+    """warm() and run() for an SDK client: both SDKs list the same way (official names)."""
 
     def warm():
         client.list_connectors(limit=1)
@@ -43,6 +39,15 @@ def this_package(base_url, limit, expand):
         return n
 
     return warm, run
+
+
+def this_package(base_url, limit, expand):
+    """This package: auto-paging over the Rust core, items as Connector models."""
+    from openint import Openint
+
+    client = Openint(base_url=base_url, token=TOKEN, max_retries=0)
+    kw = {"limit": limit, "expand": ["schemas"] if expand else None}
+    return sdk_listing(client, kw)
 
 
 def floor(base_url, limit, expand):
@@ -87,16 +92,7 @@ def official(base_url, limit, expand):
     if expand:
         kw["expand"] = ["schemas"]
 
-    def warm():
-        client.list_connectors(limit=1)
-
-    def run():
-        n = 0
-        for _connector in client.list_connectors(**kw):
-            n += 1
-        return n
-
-    return warm, run
+    return sdk_listing(client, kw)
 
 
 CONTENDERS = {"this": this_package, "floor": floor, "official": official}
