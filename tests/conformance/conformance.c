@@ -1,6 +1,6 @@
 /*
  * OpenAPI conformance of the requests the openint core sends, checked by Prism (a validating
- * mock of shared/openint/openapi.json, started by run.sh with --errors).
+ * mock of tests/data/openint/openapi.json, started by run.sh with --errors).
  *
  *   --mode static    every parameter combination through openint_client_list_connectors:
  *                    Prism must accept each request (it answers 400/401/422 when it rejects).

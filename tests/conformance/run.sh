@@ -2,7 +2,7 @@
 # OpenAPI conformance of the openint core, judged by Prism (a validating mock of the spec).
 #   - installs @stoplight/prism-cli (exact version below) into .tools/prism with npm;
 #   - starts `prism mock --errors` (static examples) and `prism mock -d --errors` (random
-#     answers) on $REPO/../shared/openint/openapi.json, read-only;
+#     answers) on $REPO/tests/data/openint/openapi.json, read-only;
 #   - drives GET /connector through the C ABI with every parameter combination (static: one
 #     page each, Prism must accept every request; dynamic: the cursor must end);
 #   - Prism's logs must show no validation violation; then a negative control (no token) must
@@ -11,16 +11,12 @@
 # Closing line: "Conformance: N passed, M failed".
 set -euo pipefail
 
-PRISM_VERSION=5.14.2 # the newest release that runs on Node 20 (5.15+ needs Node >= 24)
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-SPEC="$REPO/../shared/openint/openapi.json"
+SPEC="$REPO/tests/data/openint/openapi.json"
 BUILD="$HERE/build"
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 LIBDIR="$TARGET_DIR/release"
-TOOLS="$REPO/.tools/prism"
-PRISM="$TOOLS/node_modules/.bin/prism"
 
 log() { printf '[tests/conformance] %s\n' "$*" >&2; }
 
@@ -29,14 +25,7 @@ log() { printf '[tests/conformance] %s\n' "$*" >&2; }
 # Tools and libraries (a fresh CI machine may lack some; the shared helper skips installed ones).
 source "$REPO/.ci/lib.sh"
 ensure_apt gcc libcjson-dev
-# Node and npm usually come from NodeSource (npm is no Debian package there): install only if absent.
-command -v npm >/dev/null || ensure_apt nodejs npm
-if [ "$("$PRISM" --version 2>/dev/null || true)" != "$PRISM_VERSION" ]; then
-    log "installing @stoplight/prism-cli@$PRISM_VERSION into $TOOLS"
-    mkdir -p "$TOOLS"
-    npm install --prefix "$TOOLS" --no-audit --no-fund --loglevel=error --save-exact \
-        "@stoplight/prism-cli@$PRISM_VERSION" >&2
-fi
+ensure_prism # sets PRISM and PRISM_VERSION (.ci/lib.sh)
 
 # ---- build ----
 log "cargo build --release -p openint"

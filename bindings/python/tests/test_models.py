@@ -11,7 +11,7 @@ import pytest
 import openint
 from openint import Connector, Integration, Schemas, Scope
 
-SEED = Path(__file__).resolve().parents[3].parent / "shared" / "openint" / "fixtures"
+SEED = Path(__file__).resolve().parents[3] / "tests" / "data" / "openint" / "fixtures"
 
 
 def seed(name: str) -> list:

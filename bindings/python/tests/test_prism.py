@@ -1,4 +1,4 @@
-"""OpenAPI conformance, judged by Prism (a validating mock of shared/openint/openapi.json).
+"""OpenAPI conformance, judged by Prism (a validating mock of tests/data/openint/openapi.json).
 
 - static mock (`prism mock --errors`): every parameter combination through list_connectors;
   Prism answers 4xx to any request the spec forbids, and logs a violation;
@@ -25,7 +25,7 @@ import pytest
 import openint
 
 REPO = Path(__file__).resolve().parents[3]
-SPEC = REPO.parent / "shared" / "openint" / "openapi.json"
+SPEC = REPO / "tests" / "data" / "openint" / "openapi.json"
 
 LIMITS = [None, 0, 1, 50, 3000]
 OFFSETS = [None, 0, 10]
