@@ -39,6 +39,10 @@ pub enum ErrorKind {
     BodyTooLarge,
     /// A bug: a panic caught at the C boundary, or a poisoned lock.
     Internal,
+    /// The call was cancelled through its cancel token.
+    Cancelled,
+    /// The server's answer is not valid HTTP (a garbage status line, too many headers, ...).
+    Protocol,
 }
 
 impl ErrorKind {
@@ -52,7 +56,8 @@ impl ErrorKind {
             409 => ErrorKind::Conflict,
             422 => ErrorKind::UnprocessableEntity,
             429 => ErrorKind::RateLimited,
-            s if s >= 500 => ErrorKind::InternalServer,
+            500..=599 => ErrorKind::InternalServer,
+            // Including nonsense like 999: not a server error the retry policy should chase.
             _ => ErrorKind::ApiStatus,
         }
     }
@@ -84,6 +89,10 @@ pub struct Error {
     body: Option<String>,
     request_id: Option<String>,
     retries: u32,
+    /// The request that failed (`GET`, `https://api.openint.dev/v1/connection/...`), when one
+    /// was made. The URL never carries credentials.
+    method: Option<&'static str>,
+    url: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -98,6 +107,8 @@ impl Error {
             body: None,
             request_id: None,
             retries: 0,
+            method: None,
+            url: None,
         }
     }
 
@@ -117,6 +128,7 @@ impl Error {
     /// leniently: the real server sends `{"message", "code", ...}`, proxies send HTML or nothing.
     pub(crate) fn from_status(status: u16, body: String, request_id: Option<String>) -> Error {
         let (message, code) = parse_error_body(&body);
+        let message = message.map(|m| bounded(m, MAX_MESSAGE));
         let message = message.unwrap_or_else(|| match reason(status) {
             "" => format!("HTTP {status}"),
             r => format!("HTTP {status} {r}"),
@@ -129,7 +141,16 @@ impl Error {
             body: Some(body),
             request_id,
             retries: 0,
+            method: None,
+            url: None,
         }
+    }
+
+    /// Names the request: errors from the network layer name the method and URL.
+    pub(crate) fn with_request(mut self, method: &'static str, url: &str) -> Error {
+        self.method = Some(method);
+        self.url = Some(url.to_string());
+        self
     }
 
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Error {
@@ -145,20 +166,20 @@ impl Error {
     /// Removes every copy of `secret` from the text this error carries (a server or proxy may
     /// echo the Authorization header back in an error body).
     pub(crate) fn redacted(mut self, secret: Option<&str>) -> Error {
-        // A very short token would also match ordinary words of a message; real tokens are
-        // long, and a short one is no secret anyway.
-        let Some(secret) = secret.filter(|s| s.len() >= 8) else {
-            return self;
-        };
         let scrub = |s: &mut String| {
-            if s.contains(secret) {
-                *s = s.replace(secret, "[REDACTED]");
+            if let std::borrow::Cow::Owned(clean) = crate::log::scrub_token(s, secret) {
+                *s = clean;
             }
         };
         scrub(&mut self.message);
-        for field in [&mut self.code, &mut self.body, &mut self.request_id]
-            .into_iter()
-            .flatten()
+        for field in [
+            &mut self.code,
+            &mut self.body,
+            &mut self.request_id,
+            &mut self.url,
+        ]
+        .into_iter()
+        .flatten()
         {
             scrub(field);
         }
@@ -192,14 +213,30 @@ impl Error {
     pub fn retries(&self) -> u32 {
         self.retries
     }
+    /// The HTTP method of the failed request, when a request was made.
+    pub fn method(&self) -> Option<&str> {
+        self.method
+    }
+    /// The URL of the failed request (never with credentials), when a request was made.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.status, &self.code) {
+            // The message already says "HTTP 502 ..." when the body had none of its own.
+            (Some(s), _) if self.message.starts_with(&format!("HTTP {s}")) => {
+                f.write_str(&self.message)?
+            }
             (Some(s), Some(c)) => write!(f, "HTTP {s} {c}: {}", self.message)?,
             (Some(s), None) => write!(f, "HTTP {s}: {}", self.message)?,
             _ => f.write_str(&self.message)?,
+        }
+        // Transport errors carry the request in their message already.
+        if let (Some(m), Some(u), Some(_)) = (self.method, &self.url, self.status) {
+            write!(f, " ({m} {u})")?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
@@ -230,6 +267,22 @@ fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
         Ok(b) => (text(b.message), text(b.code)),
         Err(_) => (None, None),
     }
+}
+
+/// Longest message kept from a server's error body.
+const MAX_MESSAGE: usize = 1000;
+
+/// `s` cut to at most `max` bytes (on a character boundary), saying so.
+pub(crate) fn bounded(mut s: String, max: usize) -> String {
+    if s.len() > max {
+        let mut cut = max;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("... (cut)");
+    }
+    s
 }
 
 fn reason(status: u16) -> &'static str {
@@ -268,6 +321,8 @@ mod tests {
             (503, ErrorKind::InternalServer),
             (418, ErrorKind::ApiStatus),
             (302, ErrorKind::ApiStatus),
+            (999, ErrorKind::ApiStatus),
+            (600, ErrorKind::ApiStatus),
         ];
         for (status, kind) in cases {
             assert_eq!(ErrorKind::from_status(status), kind, "status {status}");

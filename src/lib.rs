@@ -1,34 +1,46 @@
 //! openint: a client for the OpenInt API with a C ABI.
 //!
-//! One blocking Rust core (this crate) does HTTP, auth, retries, timeouts, pagination, errors
-//! and models; C, C++, Python and Go speak to it through the C ABI in [`ffi`]
-//! (`include/openint.h`).
+//! One blocking Rust core (this crate) does HTTP, auth, retries, timeouts, cancellation,
+//! pagination, errors and models for every v1 operation; C, C++, Python and Go speak to it
+//! through the C ABI in [`ffi`] (`include/openint.h`).
 //!
 //! ```no_run
-//! use openint::{Client, ClientOptions, ListConnectorsParams};
+//! use openint::{Client, ClientOptions, ListConnectionsParams};
 //! let client = Client::new(ClientOptions::from_env())?;
-//! for connector in client.list_connectors_auto(&ListConnectorsParams::new().limit(100))? {
-//!     println!("{}", connector?.name);
+//! // A customer's connections, with their credentials, across every page.
+//! let params = ListConnectionsParams::new().customer_id("cus_123").include_secrets(true);
+//! for connection in client.list_connections_auto(&params)? {
+//!     let connection = connection?;
+//!     println!("{} {:?}", connection.id, connection.connector_name);
 //! }
 //! # Ok::<(), openint::Error>(())
 //! ```
 
+mod api;
+mod cancel;
 mod client;
 mod error;
 pub mod ffi;
 mod http;
+mod log;
 mod models;
+pub mod operations;
 mod pagination;
 mod params;
+mod transport;
 
+pub use api::*;
+pub use cancel::CancelToken;
 pub use client::{
-    Client, ClientOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    Client, ClientOptions, JsonResponse, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PREFETCH,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use models::{AuthType, Connector, ConnectorSchemas, Integration, Platform, Scope, Stage};
+pub use http::{ResponseMeta, TlsRoots};
+pub use log::{redact, set_logger, LogLevel, LogSink, Logger};
+pub use models::*;
 pub use pagination::{AutoPager, Page};
-pub use params::{CallOptions, Expand, ListConnectorsParams, MAX_LIMIT};
+pub use params::{RequestOptions, MAX_LIMIT};
 
 /// The crate version, sent in the User-Agent (`openint-rust/<version>`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

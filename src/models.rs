@@ -204,6 +204,299 @@ pub struct Integration {
     pub extra: Map<String, Value>,
 }
 
+open_enum!(
+    /// The health of a connection's credentials. `Unchecked` is "unknown" on the wire: the
+    /// connection was imported without a check.
+    ConnectionStatus {
+        Healthy => "healthy", Disconnected => "disconnected", Error => "error",
+        Manual => "manual", Unchecked => "unknown",
+    }
+);
+open_enum!(
+    /// Who a token belongs to (`viewer`).
+    Role { Anon => "anon", Customer => "customer", User => "user", Org => "org", System => "system" }
+);
+
+/// A customer's connection to a connector, with its credentials (`settings`) when asked for
+/// with `include_secrets`. `settings` and `metadata` are per connector: plain JSON.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: String,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub connector_config_id: Option<String>,
+    #[serde(default)]
+    pub integration_id: Option<String>,
+    /// Can contain text from the provider's answer, secrets included: do not log it.
+    #[serde(default)]
+    pub status_message: Option<String>,
+    /// PostgreSQL timestamp text, kept as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ConnectionStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_name: Option<String>,
+    /// The credentials, present only with `include_secrets`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Value>,
+    /// With `expand=connector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<Connector>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An organization's configuration of a connector (OAuth client, scopes, ...).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectorConfig {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_name: Option<String>,
+    /// The connector's configuration as stored (it can hold client secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    /// With `expand=connector` (and its schemas with `connector.schemas`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<Connector>,
+    /// With `expand=connection_count`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_count: Option<u64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A customer, as `upsertCustomer` returns it (with its long-lived `api_key`).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(default)]
+    pub api_key: Option<String>,
+    #[serde(default)]
+    pub metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A customer as `listCustomers` lists it: built from its connections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_count: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An event (connection checked, deleted, ...). `data` and `user` are free-form JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<Value>,
+    #[serde(default)]
+    pub v: Option<String>,
+    #[serde(default)]
+    pub org_id: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `createToken`: a customer's Connect token, the magic link that carries it, and the
+/// customer's long-lived API key.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTokenResponse {
+    pub token: String,
+    pub magic_link_url: String,
+    #[serde(default)]
+    pub api_key: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `viewer`: who the token belongs to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub role: Role,
+    #[serde(rename = "orgId", default, skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    #[serde(
+        rename = "customerId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_id: Option<String>,
+    #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One connector's status for the organization (`connectorStatus`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectorStatus {
+    pub name: String,
+    #[serde(
+        rename = "hasConnectionForOrg",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_connection_for_org: Option<bool>,
+    #[serde(
+        rename = "isHealthyForOrg",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_healthy_for_org: Option<bool>,
+    #[serde(
+        rename = "hasDefaultCredentials",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub has_default_credentials: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `connectorStatus`: every connector's status, and counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectorStatusList {
+    #[serde(default)]
+    pub list: Vec<ConnectorStatus>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `checkConnection`: the status found. A failed check is still a 200 with status
+/// `disconnected` or `error`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckConnectionResponse {
+    pub id: String,
+    #[serde(default)]
+    pub status: Option<ConnectionStatus>,
+    /// Can contain text from the provider's answer, secrets included: do not log it.
+    #[serde(default)]
+    pub status_message: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// What a delete returns: the id deleted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deleted {
+    pub id: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `health`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `healthEcho`: the body sent, under `input`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HealthEcho {
+    #[serde(default)]
+    pub input: Value,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `handleWebhook`: what the connector's handler made of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WebhookResponse {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<Value>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `messageTemplate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageTemplate {
+    pub language: String,
+    pub template: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// `Debug` that shows which secret-bearing fields are set, never their values.
+macro_rules! redacted_debug {
+    ($t:ident { $($field:ident),* } secrets { $($secret:ident),* }) => {
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($t))
+                    $(.field(stringify!($field), &self.$field))*
+                    $(.field(stringify!($secret), &self.$secret.as_ref().map(|_| "[REDACTED]")))*
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+redacted_debug!(Connection { id, customer_id, connector_config_id, connector_name, status, created_at, updated_at } secrets { settings, status_message });
+redacted_debug!(Customer { id, org_id, metadata, created_at, updated_at } secrets { api_key });
+impl std::fmt::Debug for CreateTokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateTokenResponse")
+            .field("token", &"[REDACTED]")
+            .field("magic_link_url", &"[REDACTED]")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .finish_non_exhaustive()
+    }
+}
+
 /// Deserializes a field that is present (even as `null`) to `Some(..)`; absence is handled
 /// by `#[serde(default)]`. This keeps `null` distinct from a missing field.
 fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
@@ -246,6 +539,25 @@ mod tests {
         assert_eq!(i.standard, Some(Value::Null));
         assert_eq!(i.version, None);
         assert_eq!(serde_json::to_value(&c).unwrap(), v);
+    }
+
+    #[test]
+    fn connections_keep_settings_and_redact_them_in_debug() {
+        let v = json!({"id": "conn_1", "customer_id": "c", "connector_config_id": null,
+            "integration_id": null, "status_message": null, "display_name": null, "disabled": false,
+            "status": "paused", "settings": {"api_key": "s3cret"}, "new_field": 1});
+        let c: Connection = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(c.status, Some(ConnectionStatus::Unknown("paused".into())));
+        assert_eq!(serde_json::to_value(&c).unwrap(), v);
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let t: CreateTokenResponse = serde_json::from_value(json!({"token": "eyJ.a.b",
+            "magic_link_url": "http://x/?token=eyJ.a.b", "api_key": "key_cus_1"}))
+        .unwrap();
+        let shown = format!("{t:?}");
+        assert!(
+            !shown.contains("eyJ") && !shown.contains("key_cus_1"),
+            "{shown}"
+        );
     }
 
     #[test]

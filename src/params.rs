@@ -1,154 +1,622 @@
-//! Request parameters: validation (before any request) and query encoding.
+//! Parameters: validation against the operation table (before any request), encoding by the
+//! server's rules, and per-call options.
 //!
-//! The query rules come from API-NOTES: arrays are comma-joined (bracket keys are silently
-//! ignored by the server), empty arrays are left out (an empty `connector_names=` matches
-//! nothing), and booleans are sent only when true (the server reads `false` as true).
+//! The encoding rules come from the recorded server (docs/API-BEHAVIOUR.md): path parameters are
+//! percent-encoded; query arrays are comma-joined (bracket keys are silently ignored by the
+//! server) and never sent empty; booleans are sent only when true (the server reads `false` as
+//! true); every non-GET request carries `Content-Type: application/json` and a JSON object body,
+//! at least `{}` (without them the server crashes or answers PARSE_ERROR).
 
+use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
+use crate::operations::{self, Body, Location, Method, Operation, Param, Retry, Type};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// The largest `limit` the server accepts.
 pub const MAX_LIMIT: u32 = 3000;
 
-/// Values of `expand` on `GET /connector`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Expand {
-    Schemas,
+/// The shortest and longest timeouts accepted anywhere (client options and per call alike).
+const MIN_TIMEOUT_SECS: f64 = 0.001;
+const MAX_TIMEOUT_SECS: f64 = 1e9;
+
+/// Options for one call (and for every page fetch of a listing), on top of the client's.
+/// Every field is optional; `Default` changes nothing.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    /// A deadline for the whole call: every attempt, and the waits between them.
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt (replaces the client's `max_retries`).
+    pub max_retries: Option<u32>,
+    /// Headers to add or replace (`Some`) or remove (`None`), after the client's defaults.
+    pub extra_headers: Vec<(String, Option<String>)>,
+    /// Query parameters added after the operation's own (a repeated key replaces it).
+    pub extra_query: Vec<(String, String)>,
+    /// Fields merged into the JSON body (a repeated key replaces the operation's value).
+    pub extra_body: Map<String, Value>,
+    /// Overrides whether a POST that creates something may be retried after the request may
+    /// have reached the server (see `operations::Retry`).
+    pub retry_unsafe: Option<bool>,
+    /// Lets `extra_headers` set `Authorization` (refused otherwise: the token option sets it).
+    pub allow_authorization_header: bool,
+    /// Stops the call when fired, from any thread.
+    pub cancel: Option<CancelToken>,
+    /// For listings: pages requested at once (1 = one after the other). Default: the client's.
+    pub prefetch: Option<usize>,
 }
 
-impl Expand {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Expand::Schemas => "schemas",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Expand> {
-        match s {
-            "schemas" => Ok(Expand::Schemas),
-            other => Err(Error::invalid(format!(
-                "params: \"expand\" has unknown value {other:?} (allowed: \"schemas\")"
-            ))),
-        }
-    }
-}
-
-/// Parameters of `GET /connector` ("List connectors").
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListConnectorsParams {
-    /// Page size, 0..=3000. `None` lets the server choose (50).
-    pub limit: Option<u32>,
-    /// Items to skip. `None` means 0.
-    pub offset: Option<u64>,
-    pub expand: Vec<Expand>,
-}
-
-impl ListConnectorsParams {
+impl RequestOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = Some(d);
         self
     }
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.max_retries = Some(n);
         self
     }
-    pub fn expand(mut self, expand: Expand) -> Self {
-        if !self.expand.contains(&expand) {
-            self.expand.push(expand);
-        }
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), Some(value.into())));
+        self
+    }
+    pub fn remove_header(mut self, name: impl Into<String>) -> Self {
+        self.extra_headers.push((name.into(), None));
+        self
+    }
+    pub fn query(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_query.push((key.into(), value.into()));
+        self
+    }
+    pub fn body_field(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.extra_body.insert(key.into(), value);
+        self
+    }
+    pub fn retry_unsafe(mut self, allow: bool) -> Self {
+        self.retry_unsafe = Some(allow);
+        self
+    }
+    pub fn cancel(mut self, token: CancelToken) -> Self {
+        self.cancel = Some(token);
+        self
+    }
+    pub fn prefetch(mut self, pages: usize) -> Self {
+        self.prefetch = Some(pages);
         self
     }
 
-    pub(crate) fn validate(&self) -> Result<()> {
-        if let Some(limit) = self.limit {
-            if limit > MAX_LIMIT {
-                return Err(Error::invalid(format!(
-                    "params: \"limit\" must be an integer from 0 to {MAX_LIMIT}, got {limit}"
-                )));
+    /// `self`, with the options `over` sets taken from it (extra fields are appended).
+    pub(crate) fn merged(&self, over: &RequestOptions) -> RequestOptions {
+        let mut m = self.clone();
+        m.timeout = over.timeout.or(m.timeout);
+        m.max_retries = over.max_retries.or(m.max_retries);
+        m.extra_headers.extend(over.extra_headers.iter().cloned());
+        m.extra_query.extend(over.extra_query.iter().cloned());
+        m.extra_body
+            .extend(over.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        m.retry_unsafe = over.retry_unsafe.or(m.retry_unsafe);
+        m.allow_authorization_header |= over.allow_authorization_header;
+        m.cancel = over.cancel.clone().or(m.cancel);
+        m.prefetch = over.prefetch.or(m.prefetch);
+        m
+    }
+
+    /// Parses the C ABI's options JSON, e.g.
+    /// `{"timeout":2.5,"max_retries":0,"extra_headers":{"X-A":"1","X-B":null},
+    ///   "extra_query":{"k":"v"},"extra_body":{"f":1},"retry_unsafe":true,"prefetch":4}`.
+    /// The cancel token comes as a separate argument.
+    pub fn from_json(text: Option<&str>) -> Result<RequestOptions> {
+        let mut args = JsonArgs::parse("options", text)?;
+        let mut o = RequestOptions {
+            timeout: args.seconds("timeout")?,
+            max_retries: args.u64("max_retries", 100)?.map(|n| n as u32),
+            ..RequestOptions::default()
+        };
+        if let Some(Value::Object(h)) = args.take_kind("extra_headers", "an object")? {
+            for (k, v) in h {
+                let value = match v {
+                    Value::String(s) => Some(s),
+                    Value::Null => None,
+                    other => {
+                        return Err(args.wrong(
+                            &format!("extra_headers.{}", shown(&k)),
+                            "a string, or null to remove the header",
+                            &other,
+                        ))
+                    }
+                };
+                o.extra_headers.push((k, value));
             }
         }
-        Ok(())
-    }
-
-    /// The query of the first page (the pagination engine replaces `offset` later).
-    pub(crate) fn query(&self) -> Query {
-        let mut q = Query::default();
-        q.int("limit", self.limit.map(u64::from));
-        q.int("offset", self.offset);
-        q.array("expand", self.expand.iter().map(|e| e.as_str()));
-        q
-    }
-
-    /// Parses the C ABI's JSON text, e.g. `{"limit":100,"expand":["schemas"],"timeout":2.5}`.
-    /// `timeout` is not a server parameter: it bounds each call (attempts and retries included).
-    pub fn from_json(text: Option<&str>) -> Result<(ListConnectorsParams, CallOptions)> {
-        let mut args = JsonArgs::parse("params", text)?;
-        let params = ListConnectorsParams {
-            limit: args.u64("limit", u64::from(MAX_LIMIT))?.map(|l| l as u32),
-            offset: args.u64("offset", i64::MAX as u64)?,
-            expand: args
-                .strings("expand")?
-                .unwrap_or_default()
-                .iter()
-                .try_fold(Vec::new(), |mut all, s| {
-                    // Repeats are dropped: the spec's validators reject `expand=schemas,schemas`.
-                    let e = Expand::parse(s)?;
-                    if !all.contains(&e) {
-                        all.push(e);
+        if let Some(Value::Object(q)) = args.take_kind("extra_query", "an object")? {
+            for (k, v) in q {
+                let value = match v {
+                    Value::String(s) => s,
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(args.wrong(
+                            &format!("extra_query.{}", shown(&k)),
+                            "a string, number or boolean",
+                            &other,
+                        ))
                     }
-                    Ok::<_, Error>(all)
-                })?,
-        };
-        let call = CallOptions {
-            timeout: args.seconds("timeout")?,
-        };
-        args.finish(&["limit", "offset", "expand", "timeout"])?;
-        Ok((params, call))
+                };
+                o.extra_query.push((k, value));
+            }
+        }
+        if let Some(Value::Object(b)) = args.take_kind("extra_body", "an object")? {
+            o.extra_body = b;
+        }
+        o.retry_unsafe = args.boolean("retry_unsafe")?;
+        o.allow_authorization_header = args.boolean("allow_authorization_header")?.unwrap_or(false);
+        o.prefetch = args.u64("prefetch", 64)?.map(|n| n as usize);
+        if o.prefetch == Some(0) {
+            return Err(Error::invalid(
+                "options: \"prefetch\" must be an integer from 1 to 64, got 0",
+            ));
+        }
+        args.finish(&[
+            "timeout",
+            "max_retries",
+            "extra_headers",
+            "extra_query",
+            "extra_body",
+            "retry_unsafe",
+            "allow_authorization_header",
+            "prefetch",
+        ])?;
+        Ok(o)
     }
 }
 
-/// Per-call options that are not sent to the server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CallOptions {
-    /// A deadline for the whole call, retries and back-off included (for example the time
-    /// left on a Go context). `None` uses the client's `total_timeout`, if any.
-    pub timeout: Option<Duration>,
+/// A request ready to send: what the executor made of an operation and its parameters.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    pub method: Method,
+    /// Relative to the base URL, path parameters encoded.
+    pub path: String,
+    pub query: Query,
+    /// JSON text, for every method but GET.
+    pub body: Option<Vec<u8>>,
+    pub retry: Retry,
+    /// Extra headers of the call (validated; `Authorization` only when the call allowed it).
+    pub headers: Vec<(String, Option<String>)>,
+}
+
+/// Validates `params` (a JSON object of path, query and body parameters by name, as the
+/// official SDKs flatten them) against `op`, then encodes the request. Every error names the
+/// operation and the parameter, and comes before any request.
+pub(crate) fn prepare(
+    op: &'static Operation,
+    params: Map<String, Value>,
+    opts: &RequestOptions,
+) -> Result<Prepared> {
+    let mut path = op.path.to_string();
+    let mut query = Query::default();
+    let mut body = Map::new();
+    let mut given = params;
+
+    for param in op.params {
+        let value = given.remove(param.name);
+        let value = match value {
+            None | Some(Value::Null) if !param.nullable || param.location != Location::Body => {
+                if value.is_some() && param.location != Location::Query {
+                    return Err(invalid(
+                        op,
+                        param,
+                        "must not be null (leave it out instead)",
+                    ));
+                }
+                if param.required {
+                    return Err(Error::invalid(format!(
+                        "{}: missing required parameter {:?}",
+                        op.id, param.name
+                    )));
+                }
+                continue;
+            }
+            None => continue,
+            Some(v) => v,
+        };
+        if !(value.is_null() && param.nullable) {
+            check(op, param, &value)?;
+        }
+        match param.location {
+            Location::Path => {
+                let encoded = encode_path_segment(value.as_str().unwrap_or_default());
+                path = path.replace(&format!("{{{}}}", param.name), &encoded);
+            }
+            Location::Query => encode_query(&mut query, param, &value),
+            Location::Body => {
+                body.insert(param.name.to_string(), value);
+            }
+        }
+    }
+    if let Some(key) = given.keys().next() {
+        if op.body != Body::AnyObject {
+            let known: Vec<&str> = op.params.iter().map(|p| p.name).collect();
+            return Err(Error::invalid(format!(
+                "{}: unknown parameter {} (known: {})",
+                op.id,
+                shown(key),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+        // healthEcho, handleWebhook: everything else is the body, as given.
+        body.extend(given);
+    }
+    for (k, v) in &opts.extra_query {
+        query.set(Cow::Owned(k.clone()), v.clone());
+    }
+    let headers = check_headers(
+        "extra_headers",
+        &opts.extra_headers,
+        opts.allow_authorization_header,
+    )?;
+    let body = (op.method != Method::Get).then(|| {
+        body.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        serde_json::to_vec(&Value::Object(body)).unwrap_or_else(|_| b"{}".to_vec())
+    });
+    Ok(Prepared {
+        method: op.method,
+        path,
+        query,
+        body,
+        retry: op.retry,
+        headers,
+    })
+}
+
+/// A request outside the table (the raw escape hatch): `path` is relative to the base URL
+/// and used as given (the caller encodes it), `query` values are sent as strings.
+pub(crate) fn prepare_raw(
+    method: &str,
+    path: &str,
+    query: Map<String, Value>,
+    body: Option<Value>,
+    opts: &RequestOptions,
+) -> Result<Prepared> {
+    let m = Method::parse(method).ok_or_else(|| {
+        Error::invalid(format!(
+            "raw request: method {} is not one of GET, POST, PUT, DELETE",
+            shown(method)
+        ))
+    })?;
+    if !path.starts_with('/') || path.bytes().any(|b| b <= b' ' || b == b'#' || b >= 0x7f) {
+        return Err(Error::invalid(format!(
+            "raw request: path {} must start with '/' and be URL-encoded (no spaces, '#' or control characters)",
+            shown(path)
+        )));
+    }
+    if path.contains('?') {
+        return Err(Error::invalid(
+            "raw request: put query parameters in the query object, not in the path",
+        ));
+    }
+    let mut q = Query::default();
+    for (k, v) in query {
+        let s = match v {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(true) => "true".into(),
+            Value::Bool(false) | Value::Null => continue,
+            Value::Array(items) => items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| i.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+            Value::Object(_) => {
+                return Err(Error::invalid(format!(
+                    "raw request: query parameter {} must be a string, number, boolean or array",
+                    shown(&k)
+                )))
+            }
+        };
+        q.set(Cow::Owned(k), s);
+    }
+    for (k, v) in &opts.extra_query {
+        q.set(Cow::Owned(k.clone()), v.clone());
+    }
+    let body = if m == Method::Get {
+        if body.as_ref().is_some_and(|b| !b.is_null()) {
+            return Err(Error::invalid("raw request: a GET request has no body"));
+        }
+        None
+    } else {
+        let mut obj = match body {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(o)) => o,
+            Some(_) => {
+                return Err(Error::invalid(
+                    "raw request: the body must be a JSON object (the server reads anything else oddly)",
+                ))
+            }
+        };
+        obj.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Some(serde_json::to_vec(&Value::Object(obj)).unwrap_or_else(|_| b"{}".to_vec()))
+    };
+    Ok(Prepared {
+        method: m,
+        path: path.to_string(),
+        query: q,
+        body,
+        // The table does not know this endpoint: retry it only if it cannot create anything.
+        retry: if m == Method::Post {
+            Retry::CreatesResource
+        } else {
+            Retry::Safe
+        },
+        headers: check_headers(
+            "extra_headers",
+            &opts.extra_headers,
+            opts.allow_authorization_header,
+        )?,
+    })
+}
+
+fn invalid(op: &Operation, param: &Param, what: &str) -> Error {
+    Error::invalid(format!("{}: parameter {:?} {what}", op.id, param.name))
+}
+
+fn check(op: &Operation, param: &Param, v: &Value) -> Result<()> {
+    let wrong = |expected: String| {
+        invalid(
+            op,
+            param,
+            &format!("must be {expected}, got {}", describe(v)),
+        )
+    };
+    match param.ty {
+        Type::String => v
+            .as_str()
+            .map(|_| ())
+            .ok_or_else(|| wrong("a string".into())),
+        Type::NonEmptyString => match v.as_str() {
+            Some(s) if !s.is_empty() => Ok(()),
+            _ => Err(wrong("a non-empty string".into())),
+        },
+        Type::Id(prefix) => match v.as_str() {
+            Some(s) if s.starts_with(prefix) && s.len() > prefix.len() => Ok(()),
+            _ => Err(wrong(format!("an id starting with {prefix:?}"))),
+        },
+        Type::Integer { min, max } => match v.as_i64() {
+            Some(n) if n >= min && n <= max => Ok(()),
+            _ if max == i64::MAX => Err(wrong(format!("an integer >= {min}"))),
+            _ => Err(wrong(format!("an integer from {min} to {max}"))),
+        },
+        Type::Number { exclusive_min } => match v.as_f64() {
+            Some(n) if n.is_finite() && exclusive_min.is_none_or(|m| n > m) => Ok(()),
+            _ => Err(match exclusive_min {
+                Some(m) => wrong(format!("a number greater than {m}")),
+                None => wrong("a number".into()),
+            }),
+        },
+        Type::Boolean => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| wrong("true or false".into())),
+        Type::Enum(allowed) => match v.as_str() {
+            Some(s) if allowed.contains(&s) => Ok(()),
+            _ => Err(wrong(format!("one of {}", quoted(allowed)))),
+        },
+        Type::EnumArray(allowed) => {
+            for item in string_items(v).ok_or_else(|| wrong("an array of strings".into()))? {
+                if !allowed.contains(&item) {
+                    return Err(invalid(
+                        op,
+                        param,
+                        &format!(
+                            "has unknown value {} (allowed: {})",
+                            shown(item),
+                            quoted(allowed)
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        Type::NameArray => {
+            let items = string_items(v).ok_or_else(|| wrong("an array of names".into()))?;
+            if items.is_empty() {
+                return Err(invalid(
+                    op,
+                    param,
+                    "is empty: leave it out to match every name (the server reads an empty list as \"match nothing\")",
+                ));
+            }
+            if let Some(bad) = items.iter().find(|s| s.is_empty() || s.contains(',')) {
+                return Err(invalid(
+                    op,
+                    param,
+                    &format!(
+                        "has {}: names are non-empty and contain no commas",
+                        shown(bad)
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        Type::Object => v
+            .as_object()
+            .map(|_| ())
+            .ok_or_else(|| wrong("a JSON object".into())),
+        Type::ConnectOptions => check_connect_options(op, param, v),
+    }
+}
+
+/// `connect_options` of createToken: known keys only, each with its type.
+fn check_connect_options(op: &Operation, param: &Param, v: &Value) -> Result<()> {
+    let Some(obj) = v.as_object() else {
+        return Err(invalid(
+            op,
+            param,
+            &format!("must be a JSON object, got {}", describe(v)),
+        ));
+    };
+    for (k, item) in obj {
+        let ok = match k.as_str() {
+            "return_url" => item.is_string(),
+            "connector_names" => string_items(item).is_some_and(|i| !i.is_empty()),
+            "view" => matches!(item.as_str(), Some("add" | "manage")),
+            "debug" | "is_embedded" | "hide_navigation" => item.is_boolean(),
+            _ => {
+                return Err(invalid(
+                    op,
+                    param,
+                    &format!(
+                        "has unknown key {} (known: return_url, connector_names, view, debug, is_embedded, hide_navigation)",
+                        shown(k)
+                    ),
+                ))
+            }
+        };
+        if !ok {
+            let expected = match k.as_str() {
+                "return_url" => "a string",
+                "connector_names" => "a non-empty array of connector names",
+                "view" => "\"add\" or \"manage\"",
+                _ => "true or false",
+            };
+            return Err(invalid(
+                op,
+                param,
+                &format!("key \"{k}\" must be {expected}, got {}", describe(item)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The strings of an array (a single string counts as a one-element array).
+fn string_items(v: &Value) -> Option<Vec<&str>> {
+    match v {
+        Value::String(s) => Some(vec![s.as_str()]),
+        Value::Array(items) => items.iter().map(Value::as_str).collect(),
+        _ => None,
+    }
+}
+
+fn encode_query(query: &mut Query, param: &Param, v: &Value) {
+    let key = Cow::Borrowed(param.name);
+    match param.ty {
+        Type::Boolean => {
+            // Sent only when true: the server reads any value, `false` included, as true.
+            if v.as_bool() == Some(true) {
+                query.set(key, "true".into());
+            }
+        }
+        Type::EnumArray(_) | Type::NameArray => {
+            let mut items: Vec<&str> = Vec::new();
+            for s in string_items(v).unwrap_or_default() {
+                // Repeats are dropped: the server's validators reject `expand=a,a`.
+                if !items.contains(&s) {
+                    items.push(s);
+                }
+            }
+            if !items.is_empty() {
+                query.set(key, items.join(","));
+            }
+        }
+        _ => {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            query.set(key, s);
+        }
+    }
+}
+
+/// Percent-encodes a path segment, keeping RFC 3986 `pchar`s (so `user@example.com` stays as
+/// typed). The server does not decode paths: an id with other characters is stored encoded.
+fn encode_path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b':'
+            | b'@' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Validates header names and values (client defaults and per-call extras alike): a valid
+/// token name, a visible-ASCII value. `Authorization` is refused unless allowed.
+pub(crate) fn check_headers(
+    what: &str,
+    headers: &[(String, Option<String>)],
+    allow_authorization: bool,
+) -> Result<Vec<(String, Option<String>)>> {
+    for (name, value) in headers {
+        let valid_name = !name.is_empty()
+            && name.len() <= 256
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !valid_name {
+            return Err(Error::invalid(format!(
+                "{what}: {} is not a valid header name",
+                shown(name)
+            )));
+        }
+        if name.eq_ignore_ascii_case("authorization") && !allow_authorization {
+            return Err(Error::invalid(format!(
+                "{what}: \"Authorization\" is set from the token; pass the token instead (or allow_authorization_header for this call)"
+            )));
+        }
+        if let Some(v) = value {
+            // Tab and visible ASCII only: anything else would fail every request later.
+            if v.bytes()
+                .any(|b| !(b == b'\t' || (0x20..0x7f).contains(&b)))
+            {
+                return Err(Error::invalid(format!(
+                    "{what}: the value of {} has control or non-ASCII characters, which HTTP header values cannot carry",
+                    shown(name)
+                )));
+            }
+        }
+    }
+    Ok(headers.to_vec())
 }
 
 /// An ordered query string builder that applies the server's encoding rules in one place.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Query {
-    pairs: Vec<(&'static str, String)>,
+    pairs: Vec<(Cow<'static, str>, String)>,
 }
 
 impl Query {
-    pub(crate) fn int(&mut self, key: &'static str, value: Option<u64>) {
-        if let Some(v) = value {
-            self.set(key, v.to_string());
-        }
-    }
-
-    /// Comma-joined; left out when empty.
-    pub(crate) fn array<'a>(&mut self, key: &'static str, values: impl Iterator<Item = &'a str>) {
-        let joined = values.collect::<Vec<_>>().join(",");
-        if !joined.is_empty() {
-            self.set(key, joined);
-        }
-    }
-
-    /// Sent only when true: the server treats any non-empty value, `false` included, as true.
-    #[allow(dead_code)] // no boolean parameter on GET /connector yet; the rule lives here.
-    pub(crate) fn flag(&mut self, key: &'static str, value: bool) {
-        if value {
-            self.set(key, "true".to_string());
-        }
-    }
-
-    pub(crate) fn set(&mut self, key: &'static str, value: String) {
+    pub(crate) fn set(&mut self, key: Cow<'static, str>, value: String) {
         match self.pairs.iter_mut().find(|(k, _)| *k == key) {
             Some(pair) => pair.1 = value,
             None => self.pairs.push((key, value)),
@@ -158,7 +626,7 @@ impl Query {
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
-            .find(|(k, _)| *k == key)
+            .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
 
@@ -169,7 +637,7 @@ impl Query {
             if i > 0 {
                 out.push('&');
             }
-            out.push_str(k);
+            percent_encode(k, &mut out);
             out.push('=');
             percent_encode(v, &mut out);
         }
@@ -189,7 +657,7 @@ fn percent_encode(s: &str, out: &mut String) {
 }
 
 /// Reads a JSON object argument key by key, so every error names the key, and any key left
-/// unread at `finish` is reported as unknown. Shared by params and client options.
+/// unread at `finish` is reported as unknown. Used for client and call options.
 pub(crate) struct JsonArgs {
     what: &'static str,
     map: Map<String, Value>,
@@ -197,31 +665,35 @@ pub(crate) struct JsonArgs {
 
 impl JsonArgs {
     pub(crate) fn parse(what: &'static str, text: Option<&str>) -> Result<JsonArgs> {
-        let map = match text.map(str::trim) {
-            None | Some("") => Map::new(),
-            Some(t) => match serde_json::from_str::<Value>(t) {
-                Ok(Value::Object(m)) => m,
-                Ok(Value::Null) => Map::new(),
-                Ok(other) => {
-                    return Err(Error::invalid(format!(
-                        "{what} must be a JSON object, got {}",
-                        type_name(&other)
-                    )))
-                }
-                Err(e) => return Err(Error::invalid(format!("{what} is not valid JSON: {e}"))),
-            },
-        };
-        Ok(JsonArgs { what, map })
+        Ok(JsonArgs {
+            what,
+            map: parse_object(what, text)?,
+        })
     }
 
     fn take(&mut self, key: &str) -> Option<Value> {
         self.map.remove(key).filter(|v| !v.is_null())
     }
 
+    /// The value of `key`, whatever it is (null counts as absent).
+    pub(crate) fn take_value(&mut self, key: &str) -> Option<Value> {
+        self.take(key)
+    }
+
+    /// The value of `key` if it has the JSON kind `expected` describes (object only for now).
+    fn take_kind(&mut self, key: &str, expected: &str) -> Result<Option<Value>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(v @ Value::Object(_)) => Ok(Some(v)),
+            Some(v) => Err(self.wrong(key, expected, &v)),
+        }
+    }
+
     fn wrong(&self, key: &str, expected: &str, got: &Value) -> Error {
         Error::invalid(format!(
-            "{}: {key:?} must be {expected}, got {}",
+            "{}: {} must be {expected}, got {}",
             self.what,
+            shown(key),
             describe(got)
         ))
     }
@@ -236,15 +708,22 @@ impl JsonArgs {
         }
     }
 
-    /// A positive, finite number of seconds.
+    pub(crate) fn boolean(&mut self, key: &str) -> Result<Option<bool>> {
+        match self.take(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(v) => Err(self.wrong(key, "true or false", &v)),
+        }
+    }
+
+    /// A number of seconds from 0.001 to 1e9 (the same rule for every timeout).
     pub(crate) fn seconds(&mut self, key: &str) -> Result<Option<Duration>> {
         let Some(v) = self.take(key) else {
             return Ok(None);
         };
-        match v.as_f64() {
-            Some(s) if s.is_finite() && s > 0.0 && s < 1e9 => Ok(Some(Duration::from_secs_f64(s))),
-            _ => Err(self.wrong(key, "a positive number of seconds", &v)),
-        }
+        seconds(v.as_f64().unwrap_or(f64::NAN))
+            .map(Some)
+            .ok_or_else(|| self.wrong(key, "a number of seconds from 0.001 to 1e9", &v))
     }
 
     pub(crate) fn string(&mut self, key: &str) -> Result<Option<String>> {
@@ -252,25 +731,6 @@ impl JsonArgs {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s)),
             Some(v) => Err(self.wrong(key, "a string", &v)),
-        }
-    }
-
-    /// An array of strings (a single string is accepted as a one-element array).
-    pub(crate) fn strings(&mut self, key: &str) -> Result<Option<Vec<String>>> {
-        match self.take(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(vec![s])),
-            Some(Value::Array(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Value::String(s) => out.push(s),
-                        other => return Err(self.wrong(key, "an array of strings", &other)),
-                    }
-                }
-                Ok(Some(out))
-            }
-            Some(v) => Err(self.wrong(key, "an array of strings", &v)),
         }
     }
 
@@ -283,7 +743,13 @@ impl JsonArgs {
                 for (k, v) in m {
                     match v {
                         Value::String(s) => out.push((k, s)),
-                        other => return Err(self.wrong(&format!("{key}.{k}"), "a string", &other)),
+                        other => {
+                            return Err(self.wrong(
+                                &format!("{key}.{}", shown(&k)),
+                                "a string",
+                                &other,
+                            ))
+                        }
                     }
                 }
                 Ok(Some(out))
@@ -296,12 +762,45 @@ impl JsonArgs {
         match self.map.keys().next() {
             None => Ok(()),
             Some(k) => Err(Error::invalid(format!(
-                "{}: unknown key {k:?} (known keys: {})",
+                "{}: unknown key {} (known keys: {})",
                 self.what,
+                shown(k),
                 known.join(", ")
             ))),
         }
     }
+}
+
+/// A timeout from a number of seconds, if it is in range.
+pub(crate) fn seconds(s: f64) -> Option<Duration> {
+    (s.is_finite() && (MIN_TIMEOUT_SECS..=MAX_TIMEOUT_SECS).contains(&s))
+        .then(|| Duration::from_secs_f64(s))
+}
+
+/// The JSON object in `text` (NULL, empty or `null` is an empty object).
+pub(crate) fn parse_object(what: &str, text: Option<&str>) -> Result<Map<String, Value>> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(Map::new()),
+        Some(t) => match serde_json::from_str::<Value>(t) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(Value::Null) => Ok(Map::new()),
+            Ok(other) => Err(Error::invalid(format!(
+                "{what} must be a JSON object, got {}",
+                type_name(&other)
+            ))),
+            Err(e) => Err(Error::invalid(format!("{what} is not valid JSON: {e}"))),
+        },
+    }
+}
+
+/// The operation `id`, or an error naming it.
+pub(crate) fn operation(id: &str) -> Result<&'static Operation> {
+    operations::find(id).ok_or_else(|| {
+        Error::invalid(format!(
+            "unknown operation {} (see openint_operations_json for the list)",
+            shown(id)
+        ))
+    })
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -320,49 +819,314 @@ fn describe(v: &Value) -> String {
     match v {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::String(s) if s.chars().count() <= 40 => format!("{s:?}"),
+        Value::String(s) => shown(s),
         other => type_name(other).to_string(),
     }
+}
+
+/// A caller's string quoted for an error message, cut to 40 characters: a message must stay
+/// short whatever the input (a 50 MB key must not make a 50 MB message).
+pub(crate) fn shown(s: &str) -> String {
+    const MAX: usize = 40;
+    match s.char_indices().nth(MAX) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}... ({} bytes)", &s[..cut], s.len()),
+    }
+}
+
+fn quoted(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn prep(op: &str, params: Value) -> Result<Prepared> {
+        let Value::Object(m) = params else { panic!() };
+        prepare(operation(op).unwrap(), m, &RequestOptions::default())
+    }
+
+    fn err(op: &str, params: Value) -> String {
+        let e = prep(op, params).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        e.message().to_string()
+    }
 
     #[test]
     fn query_encoding_follows_the_server_rules() {
-        let p = ListConnectorsParams::new().limit(7).expand(Expand::Schemas);
-        assert_eq!(p.query().encode(), "limit=7&expand=schemas");
-        assert_eq!(ListConnectorsParams::new().query().encode(), "");
-        let mut q = Query::default();
-        q.array("connector_names", ["hubspot", "salesforce"].into_iter());
-        q.array("expand", std::iter::empty());
-        q.flag("include_secrets", false);
-        q.flag("include_prompt", true);
-        q.set("x", "a b&c".into());
+        let p = prep(
+            "listConnections",
+            json!({"limit": 7, "connector_names": ["hubspot", "salesforce", "hubspot"],
+                   "include_secrets": false, "expand": [], "search_query": "a b&c",
+                   "refresh_policy": "none"}),
+        )
+        .unwrap();
         assert_eq!(
-            q.encode(),
-            "connector_names=hubspot,salesforce&include_prompt=true&x=a%20b%26c"
+            p.query.encode(),
+            "limit=7&connector_names=hubspot,salesforce&search_query=a%20b%26c&refresh_policy=none"
         );
+        assert!(p.body.is_none());
+        let p = prep(
+            "getConnection",
+            json!({"id": "conn_1", "include_secrets": true, "expand": "connector"}),
+        )
+        .unwrap();
+        assert_eq!(p.path, "/connection/conn_1");
+        assert_eq!(p.query.encode(), "include_secrets=true&expand=connector");
+        let p = prep("listCustomers", json!({"search_query": null})).unwrap();
+        assert_eq!(p.query.encode(), "", "null query parameters are not sent");
+    }
+
+    #[test]
+    fn path_parameters_are_percent_encoded_but_keep_pchars() {
+        let p = prep("createToken", json!({"customer_id": "a b/c?d%e@x.com"})).unwrap();
+        assert_eq!(p.path, "/customer/a%20b%2Fc%3Fd%25e@x.com/token");
+        assert_eq!(
+            p.body.as_deref(),
+            Some(&b"{}"[..]),
+            "every non-GET sends at least {{}}"
+        );
+        let p = prep("createToken", json!({"customer_id": "c\u{fc}s"})).unwrap();
+        assert_eq!(p.path, "/customer/c%C3%BCs/token");
+    }
+
+    #[test]
+    fn bodies_keep_given_fields_and_nullable_nulls() {
+        let p = prep(
+            "createConnectorConfig",
+            json!({"connector_name": "toggl", "display_name": null, "metadata": {"a": 1}}),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(p.body.as_ref().unwrap()).unwrap();
+        assert_eq!(
+            body,
+            json!({"connector_name": "toggl", "display_name": null, "metadata": {"a": 1}})
+        );
+        let p = prep(
+            "handleWebhook",
+            json!({"connector_name": "plaid", "item_id": "i", "n": [1]}),
+        )
+        .unwrap();
+        assert_eq!(p.path, "/webhook/plaid");
+        let body: Value = serde_json::from_slice(p.body.as_ref().unwrap()).unwrap();
+        assert_eq!(body, json!({"item_id": "i", "n": [1]}));
+        assert_eq!(p.retry, Retry::CreatesResource);
+        let p = prep("deleteConnection", json!({"id": "conn_x"})).unwrap();
+        assert_eq!(p.body.as_deref(), Some(&b"{}"[..]));
+    }
+
+    #[test]
+    fn bad_parameters_are_named_before_any_request() {
+        for (op, params, needle) in [
+            (
+                "getConnection",
+                json!({}),
+                "missing required parameter \"id\"",
+            ),
+            (
+                "getConnection",
+                json!({"id": "ccfg_1"}),
+                "\"id\" must be an id starting with \"conn_\"",
+            ),
+            (
+                "getConnection",
+                json!({"id": "conn_1", "refresh_policy": "sometimes"}),
+                "one of \"none\", \"force\", \"auto\"",
+            ),
+            (
+                "getConnection",
+                json!({"id": "conn_1", "include_secrets": "false"}),
+                "\"include_secrets\" must be true or false",
+            ),
+            (
+                "getConnection",
+                json!({"id": "conn_1", "includ_secrets": true}),
+                "unknown parameter \"includ_secrets\"",
+            ),
+            ("listConnections", json!({"limit": 3001}), "from 0 to 3000"),
+            ("listConnections", json!({"limit": 1.5}), "\"limit\""),
+            ("listConnections", json!({"offset": -1}), "an integer >= 0"),
+            (
+                "listConnections",
+                json!({"connector_names": []}),
+                "is empty",
+            ),
+            (
+                "listConnections",
+                json!({"connector_names": ["a,b"]}),
+                "no commas",
+            ),
+            (
+                "listConnectorConfigs",
+                json!({"expand": ["connector", "bogus"]}),
+                "unknown value \"bogus\"",
+            ),
+            (
+                "createConnectorConfig",
+                json!({"display_name": "x"}),
+                "missing required parameter \"connector_name\"",
+            ),
+            (
+                "createConnectorConfig",
+                json!({"connector_name": "toggl", "config": null}),
+                "must not be null",
+            ),
+            (
+                "createConnectorConfig",
+                json!({"connector_name": "toggl", "disabled": "false"}),
+                "\"disabled\" must be true or false",
+            ),
+            (
+                "updateConnectorConfig",
+                json!({"id": "ccfg_1", "display_name": null}),
+                "must not be null",
+            ),
+            (
+                "createToken",
+                json!({"customer_id": ""}),
+                "non-empty string",
+            ),
+            (
+                "createToken",
+                json!({"customer_id": "c", "validity_in_seconds": 0}),
+                "greater than 0",
+            ),
+            (
+                "createToken",
+                json!({"customer_id": "c", "connect_options": {"view": "list"}}),
+                "\"view\" must be \"add\" or \"manage\"",
+            ),
+            (
+                "createToken",
+                json!({"customer_id": "c", "connect_options": {"colour": 1}}),
+                "unknown key \"colour\"",
+            ),
+            (
+                "createConnection",
+                json!({"connector_config_id": "ccfg_1", "customer_id": "c"}),
+                "missing required parameter \"data\"",
+            ),
+            (
+                "messageTemplate",
+                json!({"customer_id": "c", "language": "python"}),
+                "\"javascript\"",
+            ),
+            (
+                "health",
+                json!({"x": 1}),
+                "unknown parameter \"x\" (known: none)",
+            ),
+        ] {
+            let m = err(op, params.clone());
+            assert!(m.contains(needle), "{op} {params}: {m}");
+            assert!(m.starts_with(op), "{m}");
+        }
+    }
+
+    #[test]
+    fn messages_stay_short_whatever_the_input() {
+        let key = "k".repeat(1_000_000);
+        let m = err("health", json!({ key: 1 }));
+        assert!(m.len() < 300, "{}", m.len());
+    }
+
+    #[test]
+    fn call_options_parse_and_validate() {
+        let o = RequestOptions::from_json(Some(
+            r#"{"timeout":2.5,"max_retries":0,"extra_headers":{"X-A":"1","X-B":null},
+                "extra_query":{"k":"v","n":3},"extra_body":{"f":true},"retry_unsafe":true,"prefetch":4}"#,
+        ))
+        .unwrap();
+        assert_eq!(o.timeout, Some(Duration::from_millis(2500)));
+        assert_eq!(o.max_retries, Some(0));
+        assert_eq!(
+            o.extra_headers,
+            vec![("X-A".into(), Some("1".into())), ("X-B".into(), None)]
+        );
+        assert_eq!(
+            o.extra_query,
+            vec![("k".into(), "v".into()), ("n".into(), "3".into())]
+        );
+        assert_eq!(o.prefetch, Some(4));
+        let p = prepare(
+            operation("createToken").unwrap(),
+            Map::from_iter([("customer_id".to_string(), json!("c"))]),
+            &o,
+        )
+        .unwrap();
+        assert_eq!(p.body.as_deref(), Some(&br#"{"f":true}"#[..]));
+        assert_eq!(p.query.encode(), "k=v&n=3");
+        for (text, needle) in [
+            (r#"{"timeout":0}"#, "0.001"),
+            (r#"{"timeout":1e-12}"#, "0.001"),
+            (r#"{"prefetch":0}"#, "prefetch"),
+            (
+                r#"{"extra_headers":{"Authorization":"Bearer x"}}"#,
+                "Authorization",
+            ),
+            (r#"{"extra_headers":{"X":"a\nb"}}"#, "control"),
+            (r#"{"extra_headers":{"X":"é"}}"#, "non-ASCII"),
+            (r#"{"extra_headers":{"A B":"x"}}"#, "header name"),
+            (r#"{"bogus":1}"#, "unknown key \"bogus\""),
+        ] {
+            let e = RequestOptions::from_json(Some(text))
+                .and_then(|o| prepare(operation("health").unwrap(), Map::new(), &o))
+                .unwrap_err();
+            assert!(e.message().contains(needle), "{text}: {}", e.message());
+        }
+        let o = RequestOptions::from_json(Some(
+            r#"{"extra_headers":{"Authorization":"Bearer x"},"allow_authorization_header":true}"#,
+        ))
+        .unwrap();
+        assert!(prepare(operation("health").unwrap(), Map::new(), &o).is_ok());
+    }
+
+    #[test]
+    fn raw_requests_are_checked_too() {
+        let o = RequestOptions::default();
+        let p = prepare_raw("POST", "/x/y", Map::new(), None, &o).unwrap();
+        assert_eq!(p.body.as_deref(), Some(&b"{}"[..]));
+        assert_eq!(p.retry, Retry::CreatesResource);
+        for (m, path, needle) in [
+            ("PATCH", "/x", "method"),
+            ("GET", "x", "start with '/'"),
+            ("GET", "/a b", "URL-encoded"),
+            ("GET", "/a?b=1", "query object"),
+        ] {
+            let e = prepare_raw(m, path, Map::new(), None, &o).unwrap_err();
+            assert!(e.message().contains(needle), "{m} {path}: {}", e.message());
+        }
     }
 
     /// Random argument objects (and some broken text) never panic the parsers: each one
-    /// parses or is an invalid-argument error.
+    /// parses or is an invalid-argument error naming the operation.
     #[test]
-    fn arbitrary_argument_text_never_panics() {
+    fn arbitrary_arguments_never_panic() {
         const KEYS: &[&str] = &[
             "limit",
             "offset",
             "expand",
-            "timeout",
-            "token",
-            "base_url",
-            "max_retries",
-            "connect_timeout",
-            "total_timeout",
-            "max_body_bytes",
-            "default_headers",
+            "id",
+            "include_secrets",
+            "connector_names",
+            "customer_id",
+            "validity_in_seconds",
+            "connect_options",
+            "data",
+            "config",
+            "display_name",
             "zzz",
+            "timeout",
+            "max_retries",
+            "extra_headers",
+            "extra_query",
+            "prefetch",
         ];
         const VALUES: &[&str] = &[
             "-1",
@@ -377,16 +1141,16 @@ mod tests {
             "null",
             "true",
             "\"x\"",
-            "\"schemas\"",
+            "\"conn_1\"",
+            "\"ccfg_\"",
             "[\"schemas\"]",
-            "[\"schemas\",\"schemas\"]",
+            "[\"connector\",\"connector\"]",
             "[1]",
             "[]",
             "{}",
+            "{\"view\":\"add\"}",
             "{\"X-A\":\"b\"}",
-            "{\"A B\":\"c\"}",
             "\"\\u0000\"",
-            "\"http://127.0.0.1:1/v1\"",
             "\"\u{1F680}\"",
             "[[[]]]",
         ];
@@ -410,19 +1174,24 @@ mod tests {
                 .collect();
             let mut text = format!("{{{}}}", entries.join(","));
             if round % 10 == 0 {
-                let mut cut = next(text.len() + 1); // broken JSON too
+                let mut cut = next(text.len() + 1);
                 while !text.is_char_boundary(cut) {
                     cut -= 1;
                 }
                 text.truncate(cut);
             }
-            match ListConnectorsParams::from_json(Some(&text)) {
+            let op = &operations::OPERATIONS[round % operations::OPERATIONS.len()];
+            let result = parse_object("params", Some(&text))
+                .and_then(|m| prepare(op, m, &RequestOptions::default()));
+            match result {
                 Ok(_) => ok += 1,
                 Err(e) => {
                     assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{text}");
-                    assert!(e.message().starts_with("params"), "{text}: {e}");
                     invalid += 1;
                 }
+            }
+            if let Err(e) = RequestOptions::from_json(Some(&text)) {
+                assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{text}");
             }
             if let Err(e) = crate::ClientOptions::from_json(Some(&text)) {
                 assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{text}");
@@ -430,45 +1199,7 @@ mod tests {
         }
         assert!(
             ok > 1000 && invalid > 1000,
-            "the generator covers both: {ok} ok, {invalid} invalid"
+            "both covered: {ok} ok, {invalid} invalid"
         );
-    }
-
-    #[test]
-    fn json_params_are_validated_by_key() {
-        let (p, c) = ListConnectorsParams::from_json(Some(
-            r#"{"limit":100,"expand":["schemas"],"offset":3,"timeout":1.5}"#,
-        ))
-        .unwrap();
-        assert_eq!(
-            p,
-            ListConnectorsParams::new()
-                .limit(100)
-                .offset(3)
-                .expand(Expand::Schemas)
-        );
-        assert_eq!(c.timeout, Some(Duration::from_millis(1500)));
-        assert_eq!(
-            ListConnectorsParams::from_json(None).unwrap().0,
-            ListConnectorsParams::new()
-        );
-        let err = |t: &str| ListConnectorsParams::from_json(Some(t)).unwrap_err();
-        for (text, needle) in [
-            (r#"{"limit":5000}"#, "\"limit\""),
-            (r#"{"limit":-1}"#, "\"limit\""),
-            (r#"{"limit":"x"}"#, "\"limit\""),
-            (r#"{"limit":1.5}"#, "\"limit\""),
-            (r#"{"offset":-3}"#, "\"offset\""),
-            (r#"{"expand":["bogus"]}"#, "\"bogus\""),
-            (r#"{"expand":[1]}"#, "\"expand\""),
-            (r#"{"limt":5}"#, "unknown key \"limt\""),
-            (r#"{"timeout":0}"#, "\"timeout\""),
-            (r#"[1]"#, "JSON object"),
-            (r#"{"limit":"#, "not valid JSON"),
-        ] {
-            let e = err(text);
-            assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{text}");
-            assert!(e.message().contains(needle), "{text}: {}", e.message());
-        }
     }
 }
