@@ -215,7 +215,7 @@ fn bad_params_name_the_key_and_send_nothing() {
         (r#"{"limit":5000}"#, "\"limit\""),
         (r#"{"limit":-1}"#, "\"limit\""),
         (r#"{"expand":["bogus"]}"#, "\"bogus\""),
-        (r#"{"colour":1}"#, "unknown key \"colour\""),
+        (r#"{"colour":1}"#, "unknown parameter \"colour\""),
         (r#"{"timeout":-1}"#, "\"timeout\""),
     ] {
         let (st, msg) = cursor_all(&c, params).unwrap_err();

@@ -380,13 +380,11 @@ fn host_names_are_resolved_and_cached() {
 #[test]
 fn a_call_deadline_cuts_a_slow_attempt_short() {
     let s = scenario(json!({"latency_ms": 3000}));
-    let call = openint::CallOptions {
-        timeout: Some(Duration::from_millis(400)),
-    };
     let t = Instant::now();
     let e = s
         .client()
-        .list_connectors_with(&ListConnectorsParams::new().limit(5), call)
+        .with_options(openint::RequestOptions::new().timeout(Duration::from_millis(400)))
+        .list_connectors(&ListConnectorsParams::new().limit(5))
         .err()
         .unwrap();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");

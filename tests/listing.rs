@@ -126,7 +126,7 @@ fn offset_and_expand_are_sent_and_honoured() {
     let params = ListConnectorsParams::new()
         .limit(40)
         .offset(100)
-        .expand(Expand::Schemas);
+        .expand_with(Expand::Schemas);
     let got = list_all(&s.client(), &params);
     let oracle = registry(171, true);
     assert_eq!(
