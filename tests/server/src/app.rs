@@ -1,12 +1,19 @@
-//! Routing and the answers: the connector list, the scenario behaviours, the admin API.
+//! Scenario dispatch: the behaviours a scenario injects (latency, failures, redirects, ...) in
+//! the order the README documents, then the routes: `GET /connector` (served here as it always
+//! was: synthetic registry, scenario `token`) and the rest of the v1 API (`api`). The admin API
+//! is in `admin.rs`.
 
+use crate::api;
+use crate::auth;
+use crate::connectors::catalogue;
+use crate::errors::{error, error_body};
 use crate::http::{accepts_gzip, gzip, reason, Outcome, Request, Response};
 use crate::json::{obj, s, V};
 use crate::query::{self, int_json, parse_query};
-use crate::registry::{Registry, MAX_COUNT};
-use crate::scenarios::{Config, FailStatus, Mode, Redirect, Scenario};
+use crate::registry::Registry;
+use crate::scenarios::{Config, FailStatus, Mode, Redirect, Registry as Listing, Scenario};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -25,92 +32,31 @@ impl Port {
     }
 }
 
-/// The tRPC error code the real server pairs with an HTTP status.
-pub fn code_for(status: u16) -> String {
-    let known = match status {
-        400 => "BAD_REQUEST",
-        401 => "UNAUTHORIZED",
-        403 => "FORBIDDEN",
-        404 => "NOT_FOUND",
-        405 => "METHOD_NOT_SUPPORTED",
-        408 => "TIMEOUT",
-        409 => "CONFLICT",
-        412 => "PRECONDITION_FAILED",
-        413 => "PAYLOAD_TOO_LARGE",
-        415 => "UNSUPPORTED_MEDIA_TYPE",
-        422 => "UNPROCESSABLE_CONTENT",
-        429 => "TOO_MANY_REQUESTS",
-        499 => "CLIENT_CLOSED_REQUEST",
-        500 => "INTERNAL_SERVER_ERROR",
-        501 => "NOT_IMPLEMENTED",
-        502 => "BAD_GATEWAY",
-        503 => "SERVICE_UNAVAILABLE",
-        504 => "GATEWAY_TIMEOUT",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_string();
-    }
-    match reason(status) {
-        "Unknown" if status >= 500 => "INTERNAL_SERVER_ERROR".into(),
-        "Unknown" => "BAD_REQUEST".into(),
-        r => r
-            .to_ascii_uppercase()
-            .replace([' ', '\''], "_")
-            .replace("__", "_"),
-    }
-}
-
-/// The real server's error body: `{message, code, data: {code, httpStatus, path?}, issues?}`.
-pub fn error_body(
-    status: u16,
-    message: &str,
-    procedure: Option<&str>,
-    issues: Option<Vec<V>>,
-) -> String {
-    let code = code_for(status);
-    let mut data = vec![
-        ("code".to_string(), s(&code)),
-        ("httpStatus".to_string(), V::Int(i64::from(status))),
-    ];
-    if let Some(p) = procedure {
-        data.push(("path".into(), s(p)));
-    }
-    let mut fields = vec![
-        ("message".to_string(), s(message)),
-        ("code".to_string(), s(code)),
-        ("data".to_string(), V::Obj(data)),
-    ];
-    if let Some(issues) = issues {
-        fields.push(("issues".into(), V::Arr(issues)));
-    }
-    V::Obj(fields).render()
-}
-
-fn error(status: u16, message: &str, procedure: Option<&str>) -> Response {
-    Response::json(status, error_body(status, message, procedure, None))
-}
-
 const PROCEDURE: &str = "listConnectors";
 
 const HTML: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Just a moment...</title></head>\n<body><h1>Checking your browser before accessing the API</h1><p>This page is not JSON.</p></body></html>\n";
 
+/// The key of the organization unless `--org-key` or a scenario's `org_key` says otherwise.
+pub const DEFAULT_ORG_KEY: &str = "key_org_local_test_0123456789";
+
 pub struct App {
     pub main_port: u16,
     pub other_port: u16,
+    pub org_key: String,
     /// The routes outside `/s/<id>`: configured from the command line.
-    root: Arc<Scenario>,
-    scenarios: Mutex<HashMap<String, Arc<Scenario>>>,
-    next_id: AtomicU64,
+    pub(crate) root: Arc<Scenario>,
+    pub(crate) scenarios: Mutex<HashMap<String, Arc<Scenario>>>,
+    pub(crate) next_id: AtomicU64,
     pub registry: Registry,
 }
 
 impl App {
-    pub fn new(main_port: u16, other_port: u16, root: Config) -> App {
+    pub fn new(main_port: u16, other_port: u16, root: Config, org_key: String) -> App {
         App {
             main_port,
             other_port,
-            root: Arc::new(Scenario::new(root)),
+            root: Arc::new(Scenario::new(root, &org_key)),
+            org_key,
             scenarios: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             registry: Registry::new(),
@@ -130,12 +76,13 @@ impl App {
                 "admin_url",
                 s(format!("http://127.0.0.1:{}/__admin", self.main_port)),
             ),
+            ("org_key", s(&self.org_key)),
         ])
         .render()
     }
 
     /// `default` names the root routes' scenario.
-    fn scenario(&self, id: &str) -> Option<Arc<Scenario>> {
+    pub(crate) fn scenario(&self, id: &str) -> Option<Arc<Scenario>> {
         if id == "default" {
             return Some(self.root.clone());
         }
@@ -164,8 +111,8 @@ impl App {
             std::thread::sleep(Duration::from_millis(cfg.latency_ms));
         }
         let mut resp = match self.answer(scn, seq, port, req, route) {
-            Some(resp) => resp,
-            None => return Outcome::Drop,
+            Outcome::Respond(resp) => resp,
+            other => return other,
         };
         if resp.status >= 400 {
             resp.headers.extend(cfg.error_headers.iter().cloned());
@@ -181,19 +128,16 @@ impl App {
         Outcome::Respond(resp)
     }
 
-    /// The scenario behaviours, in the order the README documents; `None` drops the connection.
-    fn answer(
-        &self,
-        scn: &Scenario,
-        seq: u64,
-        port: Port,
-        req: &Request,
-        route: &str,
-    ) -> Option<Response> {
+    /// The scenario behaviours, in the order the README documents, then the routes.
+    fn answer(&self, scn: &Scenario, seq: u64, port: Port, req: &Request, route: &str) -> Outcome {
         let cfg = &scn.config;
+        // Injected errors name the operation the request was for, as the real server would.
+        let procedure = strip_prefix_ci(route, "/v1/")
+            .and_then(|rest| api::operation(&req.method, rest))
+            .unwrap_or(PROCEDURE);
         if let Some(fail) = cfg.fail.as_ref().filter(|f| seq < f.times) {
             let status = match fail.status {
-                FailStatus::Drop => return None,
+                FailStatus::Drop => return Outcome::Drop,
                 FailStatus::Status(st) => st,
             };
             let mut resp = match &fail.body {
@@ -212,13 +156,13 @@ impl App {
                     r.headers.push(("Content-Type".into(), ct));
                     r
                 }
-                None => error(status, reason(status), Some(PROCEDURE)),
+                None => error(status, reason(status), Some(procedure)),
             };
             resp.headers.extend(fail.headers.iter().cloned());
-            return Some(resp);
+            return Outcome::Respond(resp);
         }
         if let Some(status) = cfg.status {
-            return Some(error(status, reason(status), Some(PROCEDURE)));
+            return Outcome::Respond(error(status, reason(status), Some(procedure)));
         }
         match cfg.redirect {
             Some(Redirect::SameOrigin)
@@ -235,7 +179,7 @@ impl App {
                 } else {
                     format!("{}&_redirected=1", req.query)
                 };
-                return Some(redirect(format!("http://{host}{}?{query}", req.path)));
+                return Outcome::Respond(redirect(format!("http://{host}{}?{query}", req.path)));
             }
             Some(Redirect::OtherOrigin) if port == Port::Main => {
                 let query = if req.query.is_empty() {
@@ -243,7 +187,7 @@ impl App {
                 } else {
                     format!("?{}", req.query)
                 };
-                return Some(redirect(format!(
+                return Outcome::Respond(redirect(format!(
                     "http://127.0.0.1:{}{}{query}",
                     self.other_port, req.path
                 )));
@@ -251,16 +195,75 @@ impl App {
             _ => {}
         }
         if cfg.non_json {
-            return Some(Response::new(200, "text/html; charset=utf-8", HTML));
+            return Outcome::Respond(Response::new(200, "text/html; charset=utf-8", HTML));
         }
-        let route = route.strip_suffix('/').unwrap_or(route);
-        if req.method != "GET" || !(route == "/v1/connector" || route == "/v2/connector") {
-            return Some(error(
-                404,
-                &format!("No procedure found on path \"{}\"", req.path),
-                None,
-            ));
+        self.route(scn, req, route)
+    }
+
+    fn route(&self, scn: &Scenario, req: &Request, route: &str) -> Outcome {
+        // CORS preflights and HEAD: an empty 204 (HEAD keeps the JSON Content-Type).
+        if req.method == "OPTIONS" {
+            let mut r = Response::new(204, "", Vec::new());
+            r.content_type = None;
+            r.headers.extend([
+                ("Access-Control-Allow-Origin".to_string(), "*".to_string()),
+                (
+                    "Access-Control-Allow-Methods".to_string(),
+                    "GET, POST, PUT, DELETE, OPTIONS".to_string(),
+                ),
+                (
+                    "Access-Control-Allow-Headers".to_string(),
+                    req.header("access-control-request-headers")
+                        .unwrap_or("*")
+                        .to_string(),
+                ),
+            ]);
+            return Outcome::Respond(r);
         }
+        if req.method == "HEAD" {
+            return Outcome::Respond(Response::json(204, Vec::new()));
+        }
+        // The web framework's own health check, outside the API.
+        if route.eq_ignore_ascii_case("/health") || route.eq_ignore_ascii_case("/health/") {
+            if req.method == "GET" {
+                return Outcome::Respond(Response::new(
+                    200,
+                    "application/json;charset=utf-8",
+                    "{\"healthy\":true}",
+                ));
+            }
+            return Outcome::Respond(text_not_found());
+        }
+        if let Some(rest) =
+            strip_prefix_ci(route, "/v2/").or(route.eq_ignore_ascii_case("/v2").then_some(""))
+        {
+            if scn.config.v2_alias && req.method == "GET" && is_connector(rest) {
+                return Outcome::Respond(self.connectors(scn, req));
+            }
+            // Not the API: the web framework's plain-text 404.
+            return Outcome::Respond(text_not_found());
+        }
+        if let Some(rest) =
+            strip_prefix_ci(route, "/v1/").or(route.eq_ignore_ascii_case("/v1").then_some(""))
+        {
+            if req.method == "GET" && is_connector(rest) {
+                return Outcome::Respond(self.connectors(scn, req));
+            }
+            return api::handle(scn, req, rest);
+        }
+        // Outside the API (e.g. a base URL without /v1): this server's older JSON 404, which
+        // SDK tests read as a JSON error.
+        Outcome::Respond(error(
+            404,
+            &format!("No procedure found on path \"{}\"", req.path),
+            None,
+        ))
+    }
+
+    /// `GET /connector`: the scenario `token` check if set (as before), else `Authorization`
+    /// is read only with `connector_auth: "real"`; then the query and the page.
+    fn connectors(&self, scn: &Scenario, req: &Request) -> Response {
+        let cfg = &scn.config;
         if let Some(token) = &cfg.token {
             match req
                 .header("authorization")
@@ -268,20 +271,31 @@ impl App {
                 .filter(|v| !v.is_empty())
             {
                 None => {
-                    return Some(error(
+                    return error(
                         403,
                         "Authentication required: send Authorization: Bearer <token>",
                         Some(PROCEDURE),
-                    ))
+                    )
                 }
                 Some(value) => {
                     let ok = value.split_once(' ').is_some_and(|(scheme, t)| {
                         scheme.eq_ignore_ascii_case("bearer") && t.trim() == token
                     });
                     if !ok {
-                        return Some(error(401, "Invalid API key or token", Some(PROCEDURE)));
+                        return error(401, "Invalid API key or token", Some(PROCEDURE));
                     }
                 }
+            }
+        } else if cfg.connector_auth {
+            let store = scn.store.lock().unwrap_or_else(|p| p.into_inner());
+            let who = auth::viewer(
+                req.header("authorization"),
+                |k| scn.is_org_key(k),
+                |k| store.customer_of_key(k),
+                crate::clock::now_micros() as f64 / 1e6,
+            );
+            if let Err(message) = who {
+                return error(401, &message, Some(PROCEDURE));
             }
         }
         let q = match query::list_query(&parse_query(&req.query), 3000) {
@@ -293,12 +307,12 @@ impl App {
                     Some(PROCEDURE),
                     Some(issues),
                 );
-                return Some(Response::json(400, body));
+                return Response::json(400, body);
             }
         };
         let mut resp = Response::json(200, self.page(cfg, &q));
         resp.truncate = cfg.truncate;
-        Some(resp)
+        resp
     }
 
     fn port_number(&self, port: Port) -> u16 {
@@ -310,7 +324,10 @@ impl App {
 
     /// One page of the list, concatenated from pre-rendered items.
     fn page(&self, cfg: &Config, q: &query::ListQuery) -> Vec<u8> {
-        let n = cfg.count;
+        let n = match cfg.registry {
+            Listing::Synthetic => cfg.count,
+            Listing::Real => catalogue().list.len(),
+        };
         let start = if cfg.ignore_offset {
             0
         } else {
@@ -325,7 +342,10 @@ impl App {
         };
         let mut out = Vec::new();
         out.extend_from_slice(b"{\"items\":[");
-        self.registry.write_items(q.expand, start, end, &mut out);
+        match cfg.registry {
+            Listing::Synthetic => self.registry.write_items(q.expand, start, end, &mut out),
+            Listing::Real => catalogue().write_items(q.expand, start, end, &mut out),
+        }
         let tail = format!(
             "],\"total\":{total},\"limit\":{},\"offset\":{},\"has_next_page\":{has_next}}}",
             q.limit,
@@ -334,91 +354,26 @@ impl App {
         out.extend_from_slice(tail.as_bytes());
         out
     }
+}
 
-    fn admin(&self, req: &Request) -> Response {
-        let parts: Vec<&str> = req.path.trim_end_matches('/').split('/').skip(2).collect();
-        match (req.method.as_str(), parts.as_slice()) {
-            ("GET", []) => Response::json(200, self.info()),
-            ("GET", ["registry"]) => self.admin_registry(req),
-            ("POST", ["scenarios"]) => match Config::from_json(&req.body) {
-                Ok(config) => {
-                    let id = format!("s{}", self.next_id.fetch_add(1, Ordering::Relaxed));
-                    let body = obj([
-                        ("id", s(&id)),
-                        (
-                            "base_url",
-                            s(format!("http://127.0.0.1:{}/s/{id}/v1", self.main_port)),
-                        ),
-                        (
-                            "other_base_url",
-                            s(format!("http://127.0.0.1:{}/s/{id}/v1", self.other_port)),
-                        ),
-                    ])
-                    .render();
-                    let scn = Arc::new(Scenario::new(config));
-                    self.scenarios.lock().unwrap().insert(id, scn);
-                    Response::json(200, body)
-                }
-                Err(msg) => error(400, &msg, None),
-            },
-            ("GET", ["scenarios", id, "requests"]) => match self.scenario(id) {
-                Some(scn) => Response::json(200, scn.log_json()),
-                None => error(404, &format!("No scenario {id:?}"), None),
-            },
-            ("DELETE", ["scenarios", id]) => match self.scenarios.lock().unwrap().remove(*id) {
-                Some(_) => Response::json(200, "{\"deleted\":true}"),
-                None => error(404, &format!("No scenario {id:?}"), None),
-            },
-            _ => error(
-                404,
-                &format!("No admin route {} {}", req.method, req.path),
-                None,
-            ),
-        }
-    }
+/// `prefix` matched case-insensitively (routes are); the rest keeps its case.
+fn strip_prefix_ci<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = path.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &path[prefix.len()..])
+}
 
-    /// `GET /__admin/registry?count=N&expand=schemas`: the oracle tests compare listings with.
-    fn admin_registry(&self, req: &Request) -> Response {
-        let pairs = parse_query(&req.query);
-        let mut issues = Vec::new();
-        let counts: Vec<&str> = pairs
-            .iter()
-            .filter(|(k, _)| k == "count")
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let count = query::check_int(
-            "count",
-            &counts,
-            self.root.config.count as f64,
-            Some(MAX_COUNT as f64),
-            &mut issues,
-        );
-        let expands: Vec<&str> = pairs
-            .iter()
-            .filter(|(k, _)| k == "expand")
-            .map(|(_, v)| v.as_str())
-            .collect();
-        let expand = query::check_expand(&expands, &mut issues);
-        if !issues.is_empty() {
-            return Response::json(
-                400,
-                error_body(400, "Input validation failed", None, Some(issues)),
-            );
-        }
-        let mut out = vec![b'['];
-        self.registry
-            .write_items(expand, 0, count as usize, &mut out);
-        out.push(b']');
-        Response::json(200, out)
-    }
+fn is_connector(rest: &str) -> bool {
+    matches!(api::segments(rest).as_slice(), [one] if one.eq_ignore_ascii_case("connector"))
+}
+
+fn text_not_found() -> Response {
+    Response::new(404, "text/plain;charset=utf-8", "NOT_FOUND")
 }
 
 fn redirect(location: String) -> Response {
-    Response {
-        status: 302,
-        content_type: None,
-        headers: vec![("Location".into(), location)],
-        body: Vec::new(),
-        truncate: false,
-    }
+    let mut r = Response::new(302, "", Vec::new());
+    r.content_type = None;
+    r.headers.push(("Location".into(), location));
+    r
 }

@@ -56,16 +56,20 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Send the full Content-Length but only half the body, then close.
     pub truncate: bool,
+    /// Close the connection after this answer.
+    pub close: bool,
 }
 
 impl Response {
+    /// An empty `content_type` sends no Content-Type.
     pub fn new(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Response {
         Response {
             status,
-            content_type: Some(content_type),
+            content_type: (!content_type.is_empty()).then_some(content_type),
             headers: Vec::new(),
             body: body.into(),
             truncate: false,
+            close: false,
         }
     }
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Response {
@@ -288,7 +292,10 @@ fn write_response(
     if let Some(ct) = resp.content_type {
         head.push_str(&format!("Content-Type: {ct}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+    // A 204 has no body and, per RFC 9110, no Content-Length.
+    if resp.status != 204 {
+        head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
+    }
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -327,7 +334,7 @@ pub fn serve_connection(stream: TcpStream, mut handle: impl FnMut(&Request) -> O
             Ok(None) => break,
             Err(BadRequest(0, _)) => break,
             Err(BadRequest(status, why)) => {
-                let body = crate::app::error_body(status, why, None, None);
+                let body = crate::errors::error_body(status, why, None, None);
                 let _ = write_response(&stream, &Response::json(status, body), true, false);
                 break;
             }
@@ -336,7 +343,7 @@ pub fn serve_connection(stream: TcpStream, mut handle: impl FnMut(&Request) -> O
         match handle(&req) {
             Outcome::Drop => break,
             Outcome::Respond(resp) => {
-                let close = close || resp.truncate;
+                let close = close || resp.truncate || resp.close;
                 if write_response(&stream, &resp, close, req.method == "HEAD").is_err() || close {
                     break;
                 }

@@ -1,12 +1,23 @@
 //! openint-testserver: the local OpenInt API stand-in every language's tests and benchmarks use.
 //! See README.md next to Cargo.toml for the command line, endpoints and scenario keys.
 
+mod admin;
+mod api;
 mod app;
+mod auth;
+mod clock;
+mod connectors;
+mod errors;
 mod http;
+mod ids;
 mod json;
 mod query;
 mod registry;
 mod scenarios;
+mod schema;
+mod seed;
+mod store;
+mod zod;
 
 use app::{App, Port};
 use scenarios::{Config, Mode};
@@ -17,12 +28,13 @@ use std::time::Duration;
 
 const USAGE: &str =
     "usage: openint-testserver [--port N] [--other-port N] [--count N] [--mode real|spec] \
-[--token T] [--gzip] [--exit-on-stdin-eof]";
+[--token T] [--org-key K] [--gzip] [--exit-on-stdin-eof]";
 
 struct Args {
     port: u16,
     other_port: u16,
     root: Config,
+    org_key: String,
     exit_on_stdin_eof: bool,
 }
 
@@ -31,6 +43,7 @@ fn parse_args() -> Result<Args, String> {
         port: 0,
         other_port: 0,
         root: Config::default(),
+        org_key: app::DEFAULT_ORG_KEY.to_string(),
         exit_on_stdin_eof: false,
     };
     let mut it = std::env::args().skip(1);
@@ -65,6 +78,13 @@ fn parse_args() -> Result<Args, String> {
                     Mode::parse(&value("--mode")?).ok_or("--mode must be real or spec")?
             }
             "--token" => args.root.token = Some(value("--token")?),
+            "--org-key" => {
+                let key = value("--org-key")?;
+                if key.is_empty() || key.contains('.') || key.contains(char::is_whitespace) {
+                    return Err("--org-key must be a non-empty token without dots or spaces".into());
+                }
+                args.org_key = key;
+            }
             "--gzip" if inline.is_none() => args.root.gzip = true,
             "--exit-on-stdin-eof" if inline.is_none() => args.exit_on_stdin_eof = true,
             "-h" | "--help" => {
@@ -113,6 +133,7 @@ fn main() {
         port_of(&main_listener),
         port_of(&other_listener),
         args.root,
+        args.org_key,
     ));
     // Render the command-line registry before announcing readiness, so benchmarks time serving.
     app.registry.warm(count);

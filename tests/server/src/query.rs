@@ -1,7 +1,8 @@
 //! Query strings as the real server reads them: URLSearchParams decoding, then zod with
 //! `z.coerce.number()` (JavaScript `Number()`), so `limit=` is 0 and `limit=1e2` is 100.
 
-use crate::json::{obj, s, V};
+use crate::json::{s, V};
+use crate::zod;
 
 /// `application/x-www-form-urlencoded` pairs, decoded like URLSearchParams: `+` is a space,
 /// bad `%` escapes stay as they are, invalid UTF-8 becomes U+FFFD.
@@ -121,11 +122,12 @@ pub fn int_json(x: f64) -> V {
     }
 }
 
-fn path(key: &str) -> V {
-    V::Arr(vec![s(key)])
+fn path(key: &str) -> Vec<V> {
+    vec![s(key)]
 }
 
-/// zod's checks for `z.coerce.number().int().min(min).max(max)`; all failing checks are reported.
+/// zod's checks for `z.coerce.number().int().min(0).max(max)`; all failing checks are reported,
+/// with the issue shapes (and key order) the real server prints.
 pub(crate) fn check_int(
     key: &str,
     values: &[&str],
@@ -140,80 +142,103 @@ pub(crate) fn check_int(
         _ => f64::NAN,
     };
     if n.is_nan() {
-        issues.push(obj([
-            ("code", s("invalid_type")),
-            ("expected", s("number")),
-            ("received", s("nan")),
-            ("path", path(key)),
-            ("message", s("Expected number, received nan")),
-        ]));
+        issues.push(zod::invalid_type("number", "nan", path(key)));
         return n;
     }
     if n.fract() != 0.0 || n.is_infinite() {
-        issues.push(obj([
-            ("code", s("invalid_type")),
-            ("expected", s("integer")),
-            ("received", s("float")),
-            ("path", path(key)),
-            ("message", s("Expected integer, received float")),
-        ]));
+        issues.push(zod::not_integer(path(key)));
     }
     if n < 0.0 {
-        issues.push(obj([
-            ("code", s("too_small")),
-            ("minimum", V::Int(0)),
-            ("type", s("number")),
-            ("inclusive", V::Bool(true)),
-            ("exact", V::Bool(false)),
-            ("path", path(key)),
-            ("message", s("Number must be greater than or equal to 0")),
-        ]));
+        issues.push(zod::too_small(0, path(key)));
     }
     if let Some(max) = max {
         if n > max {
-            issues.push(obj([
-                ("code", s("too_big")),
-                ("maximum", V::Int(max as i64)),
-                ("type", s("number")),
-                ("inclusive", V::Bool(true)),
-                ("exact", V::Bool(false)),
-                ("path", path(key)),
-                (
-                    "message",
-                    s(format!("Number must be less than or equal to {max}")),
-                ),
-            ]));
+            issues.push(zod::too_big(max as i64, path(key)));
         }
     }
     n
 }
 
-/// `expand`: every value (repeated keys), split on commas, must be exactly `schemas`.
-/// `expand=` is one empty value, hence invalid, as the real server splits it.
-pub fn check_expand(values: &[&str], issues: &mut Vec<V>) -> bool {
-    let mut any = false;
-    for (idx, part) in values.iter().flat_map(|v| v.split(',')).enumerate() {
-        if part == "schemas" {
-            any = true;
-        } else {
-            issues.push(obj([
-                ("code", s("invalid_enum_value")),
-                ("received", s(part)),
-                ("options", V::Arr(vec![s("schemas")])),
-                ("path", V::Arr(vec![s("expand"), V::Int(idx as i64)])),
-                (
-                    "message",
-                    s(format!(
-                        "Invalid enum value. Expected 'schemas', received '{part}'"
-                    )),
-                ),
-            ]));
-        }
-    }
-    any
+/// Splits comma-joined values of a repeated key, as the real server's array params do: empty
+/// parts are dropped (`expand=` is no value at all), nothing is trimmed.
+pub fn split_list<'a>(values: &[&'a str]) -> Vec<&'a str> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
-fn values<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
+/// An array-of-enum query parameter; unknown values are `invalid_enum_value` at `[key, index]`.
+pub fn check_enum_list(
+    key: &str,
+    values: &[&str],
+    options: &[impl AsRef<str>],
+    issues: &mut Vec<V>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (idx, part) in split_list(values).into_iter().enumerate() {
+        if options.iter().any(|o| o.as_ref() == part) {
+            out.push(part.to_string());
+        } else {
+            issues.push(zod::enum_value(
+                part,
+                options,
+                vec![s(key), V::Int(idx as i64)],
+            ));
+        }
+    }
+    out
+}
+
+/// `expand` of `GET /connector`: every value (repeated keys), split on commas, must be
+/// exactly `schemas`.
+pub fn check_expand(values: &[&str], issues: &mut Vec<V>) -> bool {
+    !check_enum_list("expand", values, &["schemas"], issues).is_empty()
+}
+
+/// A single string parameter: absent is `None`; a repeated key is an array to zod.
+pub fn check_string(pairs: &[(String, String)], key: &str, issues: &mut Vec<V>) -> Option<String> {
+    match values(pairs, key).as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        _ => {
+            issues.push(zod::invalid_type("string", "array", path(key)));
+            None
+        }
+    }
+}
+
+/// A single enum parameter (`refresh_policy`, `language`).
+pub fn check_enum(
+    pairs: &[(String, String)],
+    key: &str,
+    options: &[&str],
+    issues: &mut Vec<V>,
+) -> Option<String> {
+    let value = check_string(pairs, key, issues)?;
+    if options.contains(&value.as_str()) {
+        Some(value)
+    } else {
+        issues.push(zod::enum_value(&value, options, path(key)));
+        None
+    }
+}
+
+/// A boolean query parameter as the real server reads it: any non-empty value, `false` and `0`
+/// included, is true.
+pub fn flag(pairs: &[(String, String)], key: &str) -> bool {
+    values(pairs, key).iter().any(|v| !v.is_empty())
+}
+
+/// `limit` (0..=3000, default 50) and `offset` (>= 0) of every list.
+pub fn page_params(pairs: &[(String, String)], issues: &mut Vec<V>) -> (usize, f64) {
+    let limit = check_int("limit", &values(pairs, "limit"), 50.0, Some(3000.0), issues);
+    let offset = check_int("offset", &values(pairs, "offset"), 0.0, None, issues);
+    (limit.abs() as usize, offset.abs())
+}
+
+pub fn values<'a>(pairs: &'a [(String, String)], key: &str) -> Vec<&'a str> {
     pairs
         .iter()
         .filter(|(k, _)| k == key)
@@ -286,7 +311,8 @@ mod tests {
         assert!(ok("limit=3001").is_err());
         assert!(ok("limit=1.5").is_err());
         assert!(ok("offset=-1").is_err());
-        assert!(ok("expand=").is_err());
+        // The real server drops empty parts: `expand=` is no expansion, not an error.
+        assert!(!ok("expand=").unwrap().expand);
         assert!(ok("expand=schemas,bogus").is_err());
         assert_eq!(ok("offset=1e300").unwrap().offset_index(), usize::MAX);
     }

@@ -4,6 +4,8 @@
 use crate::http::Request;
 use crate::json::{s, V};
 use crate::registry::MAX_COUNT;
+use crate::seed::{Mutation, Seed};
+use crate::store::Store;
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -27,6 +29,15 @@ impl Mode {
             _ => None,
         }
     }
+}
+
+/// What `GET /connector` lists.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Registry {
+    /// The deterministic synthetic registry of `count` items.
+    Synthetic,
+    /// The 171 real connectors (`count` is ignored).
+    Real,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -65,6 +76,17 @@ pub struct Config {
     pub redirect: Option<Redirect>,
     pub ignore_offset: bool,
     pub status: Option<u16>,
+    /// The organization key; `None`: `token` if set, else the server's key.
+    pub org_key: Option<String>,
+    pub registry: Registry,
+    /// `GET /connector` reads `Authorization` like the other public routes (401 for a bad
+    /// token). Off by default: older tests send any token there.
+    pub connector_auth: bool,
+    /// `/v2/connector` serves the connector list (the official Python SDK asks for it); the real
+    /// server answers a plain-text 404 there.
+    pub v2_alias: bool,
+    pub seed: Seed,
+    pub mutate_after_page: Option<Mutation>,
 }
 
 impl Default for Config {
@@ -82,6 +104,12 @@ impl Default for Config {
             redirect: None,
             ignore_offset: false,
             status: None,
+            org_key: None,
+            registry: Registry::Synthetic,
+            connector_auth: false,
+            v2_alias: true,
+            seed: Seed::default(),
+            mutate_after_page: None,
         }
     }
 }
@@ -99,6 +127,12 @@ const KEYS: &[&str] = &[
     "redirect",
     "ignore_offset",
     "status",
+    "org_key",
+    "registry",
+    "connector_auth",
+    "v2_alias",
+    "seed",
+    "mutate_after_page",
 ];
 const FAIL_KEYS: &[&str] = &["times", "status", "headers", "body", "content_type"];
 
@@ -204,6 +238,34 @@ impl Config {
                 "non_json" => c.non_json = as_bool(v, key)?,
                 "ignore_offset" => c.ignore_offset = as_bool(v, key)?,
                 "status" => c.status = Some(error_status(v, key)?),
+                "org_key" => {
+                    let key = v.as_str().ok_or("`org_key` must be a string")?;
+                    if key.is_empty() || key.contains('.') || key.contains(char::is_whitespace) {
+                        return Err(
+                            "`org_key` must be a non-empty token without dots or spaces".into()
+                        );
+                    }
+                    c.org_key = Some(key.to_string());
+                }
+                "registry" => {
+                    c.registry = match v.as_str() {
+                        Some("synthetic") => Registry::Synthetic,
+                        Some("real") => Registry::Real,
+                        _ => return Err("`registry` must be \"synthetic\" or \"real\"".into()),
+                    }
+                }
+                "connector_auth" => {
+                    c.connector_auth = match v.as_str() {
+                        Some("none") => false,
+                        Some("real") => true,
+                        _ => return Err("`connector_auth` must be \"none\" or \"real\"".into()),
+                    }
+                }
+                "v2_alias" => c.v2_alias = as_bool(v, key)?,
+                "seed" => c.seed = Seed::from_json(v)?,
+                "mutate_after_page" => {
+                    c.mutate_after_page = Some(Mutation::from_json(v, false, "mutate_after_page")?)
+                }
                 "redirect" => {
                     c.redirect = Some(match v.as_str() {
                         Some("same_origin") => Redirect::SameOrigin,
@@ -268,17 +330,37 @@ struct State {
 pub struct Scenario {
     pub config: Config,
     state: Mutex<State>,
+    /// The organization key callers use (reported by `POST /__admin/scenarios`).
+    pub org_key: String,
+    pub store: Mutex<Store>,
 }
 
+/// Seeds every scenario's id generator alike, so equal seeds give equal rows.
+const STORE_SEED: u64 = 0x5EED_0F0E_1217;
+
 impl Scenario {
-    pub fn new(config: Config) -> Scenario {
+    pub fn new(config: Config, server_org_key: &str) -> Scenario {
+        let org_key = config
+            .org_key
+            .clone()
+            .or_else(|| config.token.clone())
+            .unwrap_or_else(|| server_org_key.to_string());
+        let mut store = Store::new(STORE_SEED);
+        store.seed(&config.seed);
         Scenario {
             config,
             state: Mutex::new(State {
                 seen: 0,
                 log: VecDeque::new(),
             }),
+            org_key,
+            store: Mutex::new(store),
         }
+    }
+
+    /// The org key, and `token` (which keeps its meaning on `GET /connector`) as well.
+    pub fn is_org_key(&self, key: &str) -> bool {
+        key == self.org_key || self.config.token.as_deref() == Some(key)
     }
 
     /// Logs a request and returns its 0-based sequence number in this scenario.
@@ -294,15 +376,19 @@ impl Scenario {
                 _ => headers.push((k.clone(), s(v))),
             }
         }
-        let entry = crate::json::obj([
+        let mut entry = crate::json::obj([
             ("port", s(port)),
             ("method", s(&req.method)),
             ("path", s(&req.path)),
             ("query", s(&req.query)),
             ("conn", V::Int(req.conn as i64)),
             ("headers", V::Obj(headers)),
-        ])
-        .render();
+        ]);
+        // What an SDK sent, for tests to check (lossy UTF-8; GET bodies are not kept).
+        if req.method != "GET" {
+            entry.set("body", s(String::from_utf8_lossy(&req.body)));
+        }
+        let entry = entry.render();
         let mut st = self.state.lock().unwrap();
         if st.log.len() >= MAX_LOG {
             st.log.pop_front();

@@ -335,9 +335,15 @@ fn bad_queries_get_the_real_400() {
     assert!(r.json()["items"][0].get("schemas").is_none());
     let r = srv.get("/v1/connector?expand=schemas&expand=schemas&limit=1");
     assert!(r.json()["items"][0].get("schemas").is_some());
+    // The real API's 404, without data.path.
     let r = srv.get("/v1/nope");
     assert_eq!(r.status, 404);
-    assert_eq!(r.json()["code"], "NOT_FOUND");
+    assert_eq!(
+        r.json(),
+        json!({"message": "Not found", "code": "NOT_FOUND", "data": {"code": "NOT_FOUND", "httpStatus": 404}})
+    );
+    // A base URL with an extra segment keeps this server's older message (SDK tests read it).
+    let r = srv.get("/v1/nope/connector");
     assert!(r.json()["message"]
         .as_str()
         .unwrap()
