@@ -41,7 +41,7 @@ impl Method {
 /// Where a parameter is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
-    /// A `{name}` segment of the path, percent-encoded.
+    /// A `{name}` segment of the path, percent-encoded. Never empty (`//` changes the route).
     Path,
     /// The query string, encoded by the server's rules (`params::Query`).
     Query,
@@ -260,7 +260,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/connector-config",
         params: &[
-            req(p("connector_name", B, Type::NonEmptyString)),
+            req(p("connector_name", B, Type::String)),
             nullable(p("display_name", B, Type::String)),
             nullable(p("disabled", B, Type::Boolean)),
             nullable(p("metadata", B, Type::Object)),
@@ -444,7 +444,7 @@ pub static OPERATIONS: &[Operation] = &[
         id: "handleWebhook",
         method: Method::Post,
         path: "/webhook/{connector_name}",
-        params: &[req(p("connector_name", P, Type::NonEmptyString))],
+        params: &[req(p("connector_name", P, Type::String))],
         body: Body::AnyObject,
         paging: Paging::NotAList,
         // A webhook handler acts on what it receives; a second delivery could act twice.
@@ -564,13 +564,6 @@ pub static DEVIATIONS: &[Deviation] = &[
         aspect: "minimum",
         why: "0 and negative validities are accepted but make a token that is already expired (401 JWTExpired on first use); refused before sending",
         transcript_line: 53,
-    },
-    Deviation {
-        operation: "createToken",
-        param: "customer_id",
-        aspect: "minimum",
-        why: "an empty customer id makes the path /customer//token, a 404; refused before sending (the spec says minLength 1 too)",
-        transcript_line: 62,
     },
 ];
 

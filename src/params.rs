@@ -226,6 +226,13 @@ pub(crate) fn prepare(
         }
         match param.location {
             Location::Path => {
+                if value.as_str().is_some_and(str::is_empty) {
+                    return Err(invalid(
+                        op,
+                        param,
+                        "must not be empty (it is a path segment)",
+                    ));
+                }
                 let encoded = encode_path_segment(value.as_str().unwrap_or_default());
                 path = path.replace(&format!("{{{}}}", param.name), &encoded);
             }
