@@ -197,7 +197,14 @@ impl App {
         if cfg.non_json {
             return Outcome::Respond(Response::new(200, "text/html; charset=utf-8", HTML));
         }
-        self.route(scn, req, route)
+        match self.route(scn, req, route) {
+            // `truncate` cuts every successful answer with a body, whatever the operation.
+            Outcome::Respond(mut resp) if resp.status == 200 && !resp.body.is_empty() => {
+                resp.truncate = cfg.truncate;
+                Outcome::Respond(resp)
+            }
+            other => other,
+        }
     }
 
     fn route(&self, scn: &Scenario, req: &Request, route: &str) -> Outcome {
@@ -310,9 +317,7 @@ impl App {
                 return Response::json(400, body);
             }
         };
-        let mut resp = Response::json(200, self.page(cfg, &q));
-        resp.truncate = cfg.truncate;
-        resp
+        Response::json(200, self.page(cfg, &q))
     }
 
     fn port_number(&self, port: Port) -> u16 {

@@ -277,7 +277,14 @@ pub fn list(call: &Call) -> Response {
     let end = paging.start.saturating_add(paging.limit);
     let mut matching = 0;
     let mut page = Vec::new();
-    for row in store.configs.rows() {
+    let all = store.configs.rows();
+    let filtered = !names.is_empty() || q.is_some();
+    if !filtered {
+        // Without filters the page is a slice of the order.
+        matching = all.len();
+        page = all[paging.start.min(all.len())..end.min(all.len())].to_vec();
+    }
+    for row in all.iter().filter(|_| filtered) {
         let hit = (names.is_empty() || names.contains(&row.connector_name))
             && q.as_deref()
                 .is_none_or(|q| ilike(&row.id, q) || ilike(&row.connector_name, q));

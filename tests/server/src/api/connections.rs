@@ -227,8 +227,20 @@ pub fn list(call: &Call) -> Response {
     let end = paging.start.saturating_add(paging.limit);
     let mut matching = 0;
     let mut page = Vec::new();
-    if !nothing {
-        for row in store.connections.rows() {
+    let all = store.connections.rows();
+    let unfiltered = own.is_none()
+        && customer.is_none()
+        && config_id.is_none()
+        && names.is_empty()
+        && q.is_none();
+    if nothing {
+        // `connector_names=` named nothing: `IN ()` matches no row.
+    } else if unfiltered {
+        // The common case (and the benchmarks'): a slice of the order, no scan.
+        matching = all.len();
+        page = all[paging.start.min(all.len())..end.min(all.len())].to_vec();
+    } else {
+        for row in all {
             let hit = own.is_none_or(|o| row.customer_id == o)
                 && customer.as_deref().is_none_or(|c| row.customer_id == c)
                 && config_id

@@ -30,29 +30,39 @@ pub fn list(call: &Call) -> Response {
     };
     let own = call.own_customer();
     let mut store = call.store();
-    let end = paging.start.saturating_add(paging.limit);
-    let mut matching = 0;
-    let mut items = Vec::new();
-    let mut served = 0;
-    for e in store.events.rows() {
-        let hit = own.is_none_or(|o| e.customer_id.as_deref() == Some(o))
-            && since.is_none_or(|t| e.timestamp >= t)
-            && q.as_deref().is_none_or(|q| ilike(&e.id, q));
-        if hit {
-            if matching >= paging.start && matching < end {
-                if served > 0 {
-                    items.push(b',');
+    let all = store.events.rows();
+    let end = paging.start.saturating_add(paging.limit).min(all.len());
+    let start = paging.start.min(end);
+    let (matching, page) = if own.is_none() && since.is_none() && q.is_none() {
+        // Without filters the page is a slice of the order.
+        (all.len(), all[start..end].to_vec())
+    } else {
+        let mut matching = 0;
+        let mut page = Vec::new();
+        for e in all {
+            let hit = own.is_none_or(|o| e.customer_id.as_deref() == Some(o))
+                && since.is_none_or(|t| e.timestamp >= t)
+                && q.as_deref().is_none_or(|q| ilike(&e.id, q));
+            if hit {
+                if matching >= paging.start && page.len() < paging.limit {
+                    page.push(e.clone());
                 }
-                items.extend_from_slice(e.json.as_bytes());
-                served += 1;
+                matching += 1;
             }
-            matching += 1;
         }
+        (matching, page)
+    };
+    let mut items = Vec::new();
+    for (i, e) in page.iter().enumerate() {
+        if i > 0 {
+            items.push(b',');
+        }
+        items.extend_from_slice(e.json.as_bytes());
     }
     page_response(
         call,
         &items,
-        served,
+        page.len(),
         matching,
         &paging,
         TableName::Event,

@@ -456,9 +456,7 @@ pub fn page_response(
             store.mutate(table, m);
         }
     }
-    let mut resp = Response::json(200, out);
-    resp.truncate = call.scn.config.truncate;
-    resp
+    Response::json(200, out)
 }
 
 /// `ILIKE '%q%'` as PostgreSQL matches it: case-insensitive, `%` any run, `_` any one character.
