@@ -53,7 +53,7 @@ log "static link libraries: $NATIVE_LIBS"
 VERSION=$(sed -n 's/^version *= *"\(.*\)"/\1/p' "$REPO/Cargo.toml" | head -n 1)
 
 # ---- build the test binaries ----
-SRC=("$HERE/test_openint.c" "$HERE/testkit.c")
+SRC=("$HERE"/test_*.c "$HERE/testkit.c" "$HERE/checks.c")
 COMMON=(-Wall -Wextra -Werror -O1 -g -pthread -I"$REPO/include" -I"$HERE"
     "-DOPENINT_EXPECTED_VERSION=\"$VERSION\"")
 SHARED_LINK=(-L"$LIBDIR" -lopenint -Wl,-rpath,"$LIBDIR" -lcjson -lm)

@@ -1,8 +1,10 @@
 /*
  * C tests of the openint C ABI (include/openint.h) against the local test server.
  * Built as C11 and as C++17, linked to the shared and to the static library (see run.sh).
- * Every listing is compared with the server's oracle (GET /__admin/registry), and every
- * claim about requests is checked in the scenario's request log.
+ * This file: the ABI 1 connector functions (openint_client_list_connectors[_cursor]), whose
+ * listings are compared with the server's oracle (GET /__admin/registry), and main, which
+ * then runs the other test files (suites.h). Every claim about requests is checked in the
+ * scenario's request log.
  *
  * usage: test_openint [--server-url http://127.0.0.1:PORT | --server-bin PATH]
  *                     [--label NAME] [--filter SUBSTRING]
@@ -21,19 +23,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "checks.h"
 #include "openint.h"
+#include "suites.h"
 #include "testkit.h"
-
-/* A value no real out-parameter write would produce: proves "written only on success". */
-#define SENT(T) ((T *)(uintptr_t)0x5eedu)
 
 #define REGISTRY 171 /* the scenarios' default registry size */
 
 static tk_oracle oracle_plain, oracle_expand;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-static bool has_text(const char *s, const char *needle) { return s && strstr(s, needle); }
 
 /* `key`'s value in a raw query string ("limit=7&offset=14"); false when absent. */
 static bool query_param(const char *query, const char *key, char *val, size_t cap) {
@@ -136,11 +135,6 @@ static void check_item(const listing *l, int idx, const char *json, size_t len, 
     CHECKF(got && cJSON_Compare(got, cJSON_GetArrayItem(l->oracle->items, idx), 1),
            "%s: item %d differs from the oracle as JSON", how, idx);
     cJSON_Delete(got);
-}
-
-static int64_t json_int(cJSON *obj, const char *key) {
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
 }
 
 /* Checks one page against its own JSON and the oracle; advances *idx past its items. */
@@ -340,13 +334,6 @@ static void check_listing_log(const tk_scenario *s, const listing *l) {
     cJSON_Delete(log);
 }
 
-static void new_scenario(const char *config, tk_scenario *s) {
-    if (!tk_scenario_new(config, s)) {
-        fprintf(stderr, "cannot create scenario %s\n", config);
-        exit(2);
-    }
-}
-
 /* ---- tests: listings ---------------------------------------------------------------------- */
 
 static const int LIMITS[] = {1, 7, 50, 171, 3000};
@@ -493,21 +480,6 @@ static const bad_params BAD_PARAMS[] = {
     {"{\"limit\":10} x", "params", "JSON"},
     {"\xff\xfe", "params_json", "UTF-8"},
 };
-
-static void expect_invalid(OpenintStatus st, OpenintError *err, const char *what, const char *n1,
-                           const char *n2) {
-    CHECKF(st == OPENINT_STATUS_INVALID_ARGUMENT, "%s: status %s", what, tk_status_str(st));
-    CHECKF(err != NULL, "%s: no error object", what);
-    if (!err) return;
-    const char *msg = openint_error_message(err);
-    CHECKF(openint_error_kind(err) == OPENINT_STATUS_INVALID_ARGUMENT, "%s: kind", what);
-    CHECKF(has_text(msg, n1) && (!n2 || has_text(msg, n2)), "%s: message %s should name %s %s", what,
-           msg, n1, n2 ? n2 : "");
-    CHECKF(openint_error_http_status(err) == 0 && openint_error_code(err) == NULL &&
-               openint_error_body(err) == NULL && openint_error_request_id(err) == NULL &&
-               openint_error_retries(err) == 0,
-           "%s: an argument error carries HTTP details", what);
-}
 
 static void test_bad_params_fail_before_any_request(void) {
     tk_scenario s;
@@ -730,34 +702,6 @@ static void test_version_and_status_names(void) {
 
 /* ---- tests: server errors ----------------------------------------------------------------- */
 
-/* An API status error: kind, HTTP status, and message/code/body exactly as the server sent. */
-static void expect_api_error(OpenintStatus st, const OpenintError *err, OpenintStatus want,
-                             int http, const char *what) {
-    CHECKF(st == want, "%s: status %s, expected %s", what, tk_status_str(st), tk_status_str(want));
-    CHECKF(err != NULL, "%s: no error", what);
-    if (!err) return;
-    CHECKF(openint_error_kind(err) == want, "%s: kind %s", what, tk_status_str(openint_error_kind(err)));
-    CHECKF(openint_error_http_status(err) == http, "%s: http status %u, expected %d", what,
-           (unsigned)openint_error_http_status(err), http);
-    const char *body = openint_error_body(err);
-    CHECKF(body != NULL, "%s: no body", what);
-    cJSON *doc = body ? cJSON_Parse(body) : NULL;
-    CHECKF(doc != NULL, "%s: body is not JSON: %s", what, body);
-    cJSON *msg = cJSON_GetObjectItemCaseSensitive(doc, "message");
-    cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "code");
-    cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data");
-    /* The server's message, first (a base URL without /v1 adds a hint after it). */
-    CHECKF(cJSON_IsString(msg) && openint_error_message(err) &&
-               strncmp(openint_error_message(err), msg->valuestring, strlen(msg->valuestring)) == 0,
-           "%s: message %s, body says %s", what, openint_error_message(err),
-           cJSON_IsString(msg) ? msg->valuestring : "?");
-    CHECKF(cJSON_IsString(code) && openint_error_code(err) &&
-               strcmp(openint_error_code(err), code->valuestring) == 0,
-           "%s: code %s", what, openint_error_code(err));
-    CHECKF(json_int(data, "httpStatus") == http, "%s: body's httpStatus", what);
-    cJSON_Delete(doc);
-}
-
 static void test_http_error_statuses(void) {
     const struct {
         int http;
@@ -952,16 +896,6 @@ static int closed_port(void) {
     return ntohs(a.sin_port);
 }
 
-/* A non-API error: the kind, and no HTTP details. */
-static void expect_transport_error(OpenintStatus st, OpenintError *err, OpenintStatus want,
-                                   const char *what) {
-    CHECKF(st == want, "%s: status %s, expected %s (%s)", what, tk_status_str(st), tk_status_str(want),
-           err ? openint_error_message(err) : "");
-    CHECKF(err && openint_error_kind(err) == want, "%s: kind", what);
-    CHECKF(err && openint_error_message(err) && *openint_error_message(err), "%s: empty message", what);
-    CHECKF(openint_error_http_status(err) == 0 && openint_error_body(err) == NULL, "%s: HTTP details", what);
-}
-
 static void test_transport_failures(void) {
     char url[128];
     snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", closed_port());
@@ -1147,6 +1081,14 @@ int main(int argc, char **argv) {
     tk_run("transport_failures", test_transport_failures);
     tk_run("redirects", test_redirects);
     tk_run("threads_share_one_client", test_threads_share_one_client);
+
+    suite_operations();
+    suite_listings();
+    suite_responses();
+    suite_options();
+    suite_cancel();
+    suite_logging();
+    suite_misuse();
 
     tk_oracle_free(&oracle_plain);
     tk_oracle_free(&oracle_expand);

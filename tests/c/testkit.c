@@ -7,7 +7,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -80,6 +83,25 @@ double tk_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double tk_time_scale(void) {
+    const char *v = getenv("TK_TIME_SCALE");
+    double f = v ? atof(v) : 1.0;
+    return f >= 1.0 ? f : 1.0;
+}
+
+char *tk_fmt(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *out = (char *)malloc((size_t)(n > 0 ? n : 0) + 1);
+    if (!out) abort();
+    va_start(ap, fmt);
+    vsnprintf(out, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return out;
 }
 
 const char *tk_status_str(OpenintStatus s) {
@@ -323,7 +345,8 @@ bool tk_scenario_new(const char *config_json, tk_scenario *out) {
         cJSON *j = cJSON_Parse(r.body);
         ok = j && copy_str(j, "id", out->id, sizeof out->id) &&
              copy_str(j, "base_url", out->base_url, sizeof out->base_url) &&
-             copy_str(j, "other_base_url", out->other_base_url, sizeof out->other_base_url);
+             copy_str(j, "other_base_url", out->other_base_url, sizeof out->other_base_url) &&
+             copy_str(j, "org_key", out->org_key, sizeof out->org_key);
         cJSON_Delete(j);
     } else {
         fprintf(stderr, "scenario %s refused: %d %s\n", config_json, r.status, r.body);
@@ -359,6 +382,36 @@ void tk_scenario_delete(const tk_scenario *s) {
     tk_http_resp r;
     tk_http("DELETE", url, NULL, &r);
     tk_http_resp_free(&r);
+}
+
+cJSON *tk_scenario_store(const tk_scenario *s) {
+    char url[256];
+    snprintf(url, sizeof url, "%s/__admin/scenarios/%s/store", server_root, s->id);
+    tk_http_resp r;
+    if (!tk_http("GET", url, NULL, &r)) return NULL;
+    cJSON *j = r.status == 200 ? cJSON_ParseWithLength(r.body, r.len) : NULL;
+    tk_http_resp_free(&r);
+    if (j && !cJSON_IsObject(j)) {
+        cJSON_Delete(j);
+        j = NULL;
+    }
+    return j;
+}
+
+const char *tk_json_str(const cJSON *obj, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *tk_log_header(const cJSON *entry, const char *name) {
+    return tk_json_str(cJSON_GetObjectItemCaseSensitive(entry, "headers"), name);
+}
+
+const char *tk_log_str(const cJSON *entry, const char *key) { return tk_json_str(entry, key); }
+
+int tk_log_conn(const cJSON *entry) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(entry, "conn");
+    return cJSON_IsNumber(v) ? v->valueint : -1;
 }
 
 /* ---- oracle -------------------------------------------------------------------------------- */
@@ -467,4 +520,259 @@ OpenintClient *tk_client(const char *base_url, const char *extra) {
         exit(2);
     }
     return c;
+}
+
+/* ---- stub servers -------------------------------------------------------------------------- */
+
+#define STUB_MAX_CONNS 64
+
+typedef struct {
+    int fd;
+    char *buf; /* bytes of the request being read */
+    size_t len, cap;
+    bool stalled; /* answered the promise of a body that never comes */
+} stub_conn;
+
+struct tk_stub {
+    tk_stub_mode mode;
+    int listen_fd;
+    int port;
+    int wake[2]; /* a byte here stops the thread */
+    pthread_t thread;
+    bool has_thread;
+    char *canned;
+    size_t canned_len;
+    pthread_mutex_t lock;
+    int requests;
+    stub_conn conns[STUB_MAX_CONNS];
+    int nconns;
+};
+
+static int stub_listen(int backlog, int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    socklen_t al = sizeof a;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, backlog) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &al) != 0) {
+        close(fd);
+        return -1;
+    }
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A non-blocking connect to the stub; the socket, or -1. */
+static int stub_connect_nb(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    a.sin_port = htons((uint16_t)port);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Whether a non-blocking connect completed within `ms`. */
+static bool stub_connected_within(int fd, int ms) {
+    struct pollfd p;
+    p.fd = fd;
+    p.events = POLLOUT;
+    p.revents = 0;
+    if (poll(&p, 1, ms) != 1) return false;
+    int err = 0;
+    socklen_t el = sizeof err;
+    return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0;
+}
+
+static void stub_add_conn(tk_stub *s, int fd) {
+    pthread_mutex_lock(&s->lock);
+    if (s->nconns < STUB_MAX_CONNS) {
+        stub_conn *c = &s->conns[s->nconns++];
+        memset(c, 0, sizeof *c);
+        c->fd = fd;
+    } else {
+        close(fd);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* Length of a complete request at the start of c->buf (head and Content-Length body), or 0. */
+static size_t stub_request_len(const stub_conn *c) {
+    if (c->len < 4) return 0;
+    const char *end = (const char *)memmem(c->buf, c->len, "\r\n\r\n", 4);
+    if (!end) return 0;
+    size_t head = (size_t)(end - c->buf) + 4;
+    size_t body = 0;
+    for (const char *p = c->buf; p && p < end; p = (const char *)memchr(p, '\n', (size_t)(end - p))) {
+        if (*p == '\n') p++;
+        if (strncasecmp(p, "content-length:", 15) == 0) body = (size_t)strtoul(p + 15, NULL, 10);
+    }
+    return c->len >= head + body ? head + body : 0;
+}
+
+static void stub_write(int fd, const char *data, size_t len) {
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static const char STALL_HEAD[] =
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"items\":[";
+
+/* Reads what a connection sent; answers complete requests. False: the connection is over. */
+static bool stub_serve(tk_stub *s, stub_conn *c) {
+    if (c->len == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16384;
+        c->buf = (char *)realloc(c->buf, c->cap);
+        if (!c->buf) abort();
+    }
+    ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) return false;
+    if (c->stalled) return true; /* whatever else comes is ignored */
+    c->len += (size_t)n;
+    size_t req;
+    while ((req = stub_request_len(c)) > 0) {
+        pthread_mutex_lock(&s->lock);
+        s->requests++;
+        pthread_mutex_unlock(&s->lock);
+        memmove(c->buf, c->buf + req, c->len - req);
+        c->len -= req;
+        if (s->mode == TK_STUB_STALL_BODY) {
+            stub_write(c->fd, STALL_HEAD, sizeof STALL_HEAD - 1);
+            c->stalled = true;
+            return true;
+        }
+        stub_write(c->fd, s->canned, s->canned_len);
+    }
+    return true;
+}
+
+static void *stub_main(void *p) {
+    tk_stub *s = (tk_stub *)p;
+    for (;;) {
+        struct pollfd fds[STUB_MAX_CONNS + 2];
+        int map[STUB_MAX_CONNS + 2];
+        int n = 0;
+        fds[n].fd = s->wake[0];
+        fds[n].events = POLLIN;
+        map[n++] = -1;
+        fds[n].fd = s->listen_fd;
+        fds[n].events = POLLIN;
+        map[n++] = -1;
+        pthread_mutex_lock(&s->lock);
+        /* A silent stub never reads: the peer's bytes stay in the socket buffers. */
+        for (int i = 0; i < s->nconns && s->mode != TK_STUB_SILENT; i++) {
+            if (s->conns[i].fd < 0) continue;
+            fds[n].fd = s->conns[i].fd;
+            fds[n].events = POLLIN;
+            map[n++] = i;
+        }
+        pthread_mutex_unlock(&s->lock);
+        for (int i = 0; i < n; i++) fds[i].revents = 0;
+        if (poll(fds, (nfds_t)n, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (fds[0].revents) break;
+        if (fds[1].revents & POLLIN) {
+            int fd = accept(s->listen_fd, NULL, NULL);
+            if (fd >= 0) stub_add_conn(s, fd);
+        }
+        for (int i = 2; i < n; i++) {
+            if (!fds[i].revents) continue;
+            stub_conn *c = &s->conns[map[i]];
+            if (!stub_serve(s, c)) {
+                close(c->fd);
+                c->fd = -1;
+            }
+        }
+    }
+    return NULL;
+}
+
+tk_stub *tk_stub_start(tk_stub_mode mode, const char *canned) {
+    tk_stub *s = (tk_stub *)calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->mode = mode;
+    s->wake[0] = s->wake[1] = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    s->listen_fd = stub_listen(mode == TK_STUB_BACKLOG_FULL ? 0 : 16, &s->port);
+    if (s->listen_fd < 0) {
+        tk_stub_stop(s);
+        return NULL;
+    }
+    if (mode == TK_STUB_BACKLOG_FULL) {
+        /* Connections the kernel completes fill the queue; once one stays pending, every
+         * later SYN is dropped. */
+        for (int i = 0; i < 8; i++) {
+            int fd = stub_connect_nb(s->port);
+            if (fd < 0) break;
+            bool done = stub_connected_within(fd, 200);
+            stub_add_conn(s, fd);
+            if (!done) break;
+        }
+        return s;
+    }
+    if (mode == TK_STUB_CANNED) {
+        s->canned = strdup(canned ? canned : "");
+        s->canned_len = strlen(s->canned);
+    }
+    if (pipe(s->wake) != 0 || pthread_create(&s->thread, NULL, stub_main, s) != 0) {
+        tk_stub_stop(s);
+        return NULL;
+    }
+    s->has_thread = true;
+    return s;
+}
+
+int tk_stub_port(const tk_stub *s) { return s ? s->port : -1; }
+
+int tk_stub_requests(const tk_stub *s) {
+    tk_stub *m = (tk_stub *)s;
+    pthread_mutex_lock(&m->lock);
+    int n = m->requests;
+    pthread_mutex_unlock(&m->lock);
+    return n;
+}
+
+bool tk_stub_connect_hangs(const tk_stub *s, double seconds) {
+    int fd = stub_connect_nb(s->port);
+    if (fd < 0) return false;
+    bool hangs = !stub_connected_within(fd, (int)(seconds * 1000));
+    close(fd);
+    return hangs;
+}
+
+void tk_stub_stop(tk_stub *s) {
+    if (!s) return;
+    if (s->has_thread) {
+        char b = 0;
+        if (write(s->wake[1], &b, 1) != 1) { /* the thread then never wakes: leave it */ }
+        pthread_join(s->thread, NULL);
+    }
+    for (int i = 0; i < s->nconns; i++) {
+        if (s->conns[i].fd >= 0) close(s->conns[i].fd);
+        free(s->conns[i].buf);
+    }
+    if (s->listen_fd >= 0) close(s->listen_fd);
+    if (s->wake[0] >= 0) close(s->wake[0]);
+    if (s->wake[1] >= 0) close(s->wake[1]);
+    free(s->canned);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
 }

@@ -71,6 +71,7 @@ typedef struct {
     char id[64];
     char base_url[256];
     char other_base_url[256];
+    char org_key[128]; /* the organization key this scenario accepts */
 } tk_scenario;
 
 /* POST /__admin/scenarios with `config_json` ("{}" for defaults). */
@@ -80,6 +81,16 @@ cJSON *tk_scenario_requests(const tk_scenario *s);
 /* Number of requests the scenario received, -1 on failure. */
 int tk_scenario_request_count(const tk_scenario *s);
 void tk_scenario_delete(const tk_scenario *s);
+/* The scenario's store (GET /__admin/scenarios/<id>/store: customers, connector_configs,
+ * connections with their settings, events, each in list order): the oracle of the database
+ * lists. A cJSON object the caller deletes, NULL on failure. */
+cJSON *tk_scenario_store(const tk_scenario *s);
+
+/* Fields of one request-log entry: a header by lowercase name, a string member ("method",
+ * "path", "query", "body", "port"), the connection number. NULL / -1 when absent. */
+const char *tk_log_header(const cJSON *entry, const char *name);
+const char *tk_log_str(const cJSON *entry, const char *key);
+int tk_log_conn(const cJSON *entry);
 
 /* The registry oracle (GET /__admin/registry?count=N[&expand=schemas]). */
 typedef struct {
@@ -113,6 +124,45 @@ size_t tk_json_skip_value(const char *text, size_t len, size_t i);
 
 /* Monotonic seconds. */
 double tk_now(void);
+
+/* A multiplier for the few latency bounds the tests check (cancellation must end a call
+ * within 100 ms): 1 natively, larger under valgrind or ASan (run.sh sets TK_TIME_SCALE). */
+double tk_time_scale(void);
+
+/* printf into a new malloc'ed string (the caller frees it). */
+char *tk_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The string member `key` of a JSON object, or NULL. */
+const char *tk_json_str(const cJSON *obj, const char *key);
+
+/* ---- stub servers: what the test server cannot act out (loopback only) -------------------- */
+
+typedef enum {
+    /* Accepts connections and never reads or writes: a TLS handshake never completes, a
+     * large request body stops being sent once the socket buffers are full. */
+    TK_STUB_SILENT,
+    /* Reads each request head, answers a head that promises a long JSON body, sends its
+     * first bytes, then stalls with the connection open. */
+    TK_STUB_STALL_BODY,
+    /* Answers every request on every connection with the canned bytes (keep-alive). */
+    TK_STUB_CANNED,
+    /* listen(fd, 0) with the accept queue filled by connections nobody accepts: a new
+     * connect() gets no SYN-ACK and hangs. */
+    TK_STUB_BACKLOG_FULL,
+} tk_stub_mode;
+
+typedef struct tk_stub tk_stub;
+
+/* Starts a stub on 127.0.0.1 (any free port); `canned` is the whole HTTP answer for
+ * TK_STUB_CANNED, else NULL. NULL on failure. */
+tk_stub *tk_stub_start(tk_stub_mode mode, const char *canned);
+int tk_stub_port(const tk_stub *s);
+/* Requests whose head the stub has read so far. */
+int tk_stub_requests(const tk_stub *s);
+/* For TK_STUB_BACKLOG_FULL: whether a probe connect() is still pending after `seconds`
+ * (so a client's connect will hang there too). */
+bool tk_stub_connect_hangs(const tk_stub *s, double seconds);
+void tk_stub_stop(tk_stub *s);
 
 #ifdef __cplusplus
 }
