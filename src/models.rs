@@ -242,7 +242,8 @@ pub struct Connection {
     pub disabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Always sent (`null` when unset), so always re-serialised.
+    #[serde(default)]
     pub metadata: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_name: Option<String>,

@@ -687,6 +687,16 @@ pub struct Page<T> {
     items: Vec<T>,
 }
 
+impl<T: std::fmt::Debug> std::fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("offset", &self.core.offset())
+            .field("total", &self.core.total())
+            .field("items", &self.items)
+            .finish()
+    }
+}
+
 impl<T: DeserializeOwned> Page<T> {
     pub(crate) fn decode(core: PageCore) -> Result<Page<T>> {
         let items = core

@@ -1,4 +1,321 @@
-/* Tests of this concern come in the next commits. */
-#include "suites.h"
+/*
+ * Logging from C: openint_set_logger / openint_client_set_logger receive one line per attempt
+ * (method, URL, status, elapsed, attempt number), a warning per retry (reason and wait), request
+ * details at debug and bodies only at trace; no line ever holds the token, an Authorization
+ * value, or the key_... / JWT values of a createToken answer.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 
-void suite_logging(void) {}
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "openint.h"
+#include "suites.h"
+#include "testkit.h"
+
+/* ---- a capturing logger ----------------------------------------------------------------------- */
+
+typedef struct {
+    uint32_t level;
+    char *target;
+    char *message;
+} line;
+
+typedef struct {
+    pthread_mutex_t lock;
+    line *lines;
+    int n, cap;
+} capture;
+
+static void capture_init(capture *c) {
+    memset(c, 0, sizeof *c);
+    pthread_mutex_init(&c->lock, NULL);
+}
+
+static void capture_clear(capture *c) {
+    pthread_mutex_lock(&c->lock);
+    for (int i = 0; i < c->n; i++) {
+        free(c->lines[i].target);
+        free(c->lines[i].message);
+    }
+    c->n = 0;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void capture_free(capture *c) {
+    capture_clear(c);
+    free(c->lines);
+    pthread_mutex_destroy(&c->lock);
+}
+
+/* The callback: any thread, strings valid only during the call, so they are copied. */
+static void on_log(void *user_data, uint32_t level, const char *target, const char *message) {
+    capture *c = (capture *)user_data;
+    pthread_mutex_lock(&c->lock);
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 64;
+        c->lines = (line *)realloc(c->lines, (size_t)c->cap * sizeof(line));
+    }
+    c->lines[c->n].level = level;
+    c->lines[c->n].target = strdup(target ? target : "(null)");
+    c->lines[c->n].message = strdup(message ? message : "(null)");
+    c->n++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* Lines at `level` whose message holds every needle (NULL-terminated). */
+static int count_lines(capture *c, uint32_t level, const char *const *needles) {
+    int n = 0;
+    pthread_mutex_lock(&c->lock);
+    for (int i = 0; i < c->n; i++) {
+        if (c->lines[i].level != level) continue;
+        bool all = true;
+        for (const char *const *p = needles; *p; p++) all &= has_text(c->lines[i].message, *p);
+        n += all;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return n;
+}
+
+static int count_level(capture *c, uint32_t level) {
+    const char *none[] = {NULL};
+    return count_lines(c, level, none);
+}
+
+/* No line holds `secret`; reports the first that does. */
+static void check_absent(capture *c, const char *secret, const char *what) {
+    pthread_mutex_lock(&c->lock);
+    for (int i = 0; i < c->n; i++)
+        if (has_text(c->lines[i].message, secret) || has_text(c->lines[i].target, secret)) {
+            tk_fail(__FILE__, __LINE__, "%s: a log line holds it: %s", what, c->lines[i].message);
+            break;
+        }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void dump(capture *c) {
+    pthread_mutex_lock(&c->lock);
+    for (int i = 0; i < c->n; i++) fprintf(stderr, "      [%u %s] %s\n", c->lines[i].level, c->lines[i].target, c->lines[i].message);
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- tests ------------------------------------------------------------------------------------ */
+
+typedef struct {
+    const OpenintClient *client;
+    int items;
+} walker;
+
+static void *walk_main(void *p) {
+    walker *a = (walker *)p;
+    OpenintCursor *cur = NULL;
+    if (openint_client_list_cursor(a->client, "listConnectors", "{\"limit\":50}", NULL, NULL, &cur, NULL) != OPENINT_STATUS_OK)
+        return NULL;
+    const char *item;
+    while (openint_cursor_next(cur, 0, &item, NULL, NULL) == OPENINT_STATUS_OK) a->items++;
+    openint_cursor_free(cur);
+    return NULL;
+}
+
+static void test_one_line_per_attempt(void) {
+    capture cap;
+    capture_init(&cap);
+    world w;
+    world_new(&w, "{\"fail\":{\"times\":2,\"status\":503,\"headers\":{\"retry-after-ms\":\"20\"}}}", "\"max_retries\":2");
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_INFO, on_log, &cap, NULL) == OPENINT_STATUS_OK);
+    cJSON_Delete(call_ok(w.org, "health", NULL, NULL));
+    char *url = tk_fmt("GET %s/health", w.s.base_url);
+    /* Two failed attempts: a warning each, with the status, the reason and the wait. */
+    const char *retry1[] = {url, "503", "attempt 1", "retrying in 20 ms", "Service Unavailable", NULL};
+    const char *retry2[] = {url, "503", "attempt 2", "retrying in 20 ms", NULL};
+    const char *done[] = {url, "-> 200", " ms", "attempt 3", NULL};
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_WARN, retry1) == 1, "no warning for the first retry");
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_WARN, retry2) == 1, "no warning for the second retry");
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_INFO, done) == 1, "no info line for the third attempt");
+    /* One line per attempt, nothing more verbose than info. */
+    CHECKF(cap.n == 3, "%d lines for 3 attempts", cap.n);
+    CHECK(count_level(&cap, OPENINT_LOG_LEVEL_DEBUG) == 0 && count_level(&cap, OPENINT_LOG_LEVEL_TRACE) == 0);
+    if (cap.n != 3) dump(&cap);
+    /* A final failure is a line too (info: the server answered). */
+    capture_clear(&cap);
+    OpenintError *e = call_fails(w.org, "getConnection", "{\"id\":\"conn_none_1\"}", OPENINT_STATUS_NOT_FOUND, 404);
+    openint_error_free(e);
+    const char *failed[] = {"GET", "/connection/conn_none_1", "404", "attempt 1", "Connection not found", NULL};
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_INFO, failed) == 1, "no line for the failed attempt");
+    free(url);
+
+    /* From many threads at once: every attempt is one line. */
+    capture_clear(&cap);
+    world_free(&w);
+    world_new(&w, "{}", NULL);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_INFO, on_log, &cap, NULL) == OPENINT_STATUS_OK);
+    pthread_t th[4];
+    walker args[4];
+    for (int i = 0; i < 4; i++) {
+        args[i].client = w.org;
+        args[i].items = 0;
+        CHECK(pthread_create(&th[i], NULL, walk_main, &args[i]) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECKF(args[i].items == 171, "thread %d listed %d", i, args[i].items);
+    }
+    const char *page_line[] = {"GET", "/connector?", "-> 200", NULL};
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_INFO, page_line) == tk_scenario_request_count(&w.s) &&
+               tk_scenario_request_count(&w.s) == 4 * 4,
+           "%d page lines for %d requests", count_lines(&cap, OPENINT_LOG_LEVEL_INFO, page_line),
+           tk_scenario_request_count(&w.s));
+    capture_free(&cap);
+    world_free(&w);
+}
+
+static void test_levels_debug_and_trace(void) {
+    capture cap;
+    capture_init(&cap);
+    world w;
+    world_new(&w, "{}", NULL);
+    const uint32_t levels[] = {OPENINT_LOG_LEVEL_ERROR, OPENINT_LOG_LEVEL_INFO, OPENINT_LOG_LEVEL_DEBUG,
+                               OPENINT_LOG_LEVEL_TRACE};
+    for (int i = 0; i < 4; i++) {
+        capture_clear(&cap);
+        CHECK(openint_client_set_logger(w.org, levels[i], on_log, &cap, NULL) == OPENINT_STATUS_OK);
+        cJSON_Delete(call_ok(w.org, "healthEcho", "{\"marker\":\"log-body-marker\"}", "{\"extra_headers\":{\"X-Log\":\"1\"}}"));
+        const char *body[] = {"body:", "log-body-marker", NULL};
+        const char *echoed[] = {"body:", "{\"input\":", NULL};
+        const char *details[] = {"POST", "X-Log", NULL};
+        int bodies = count_lines(&cap, OPENINT_LOG_LEVEL_TRACE, body);
+        int answers = count_lines(&cap, OPENINT_LOG_LEVEL_TRACE, echoed);
+        int debug = count_lines(&cap, OPENINT_LOG_LEVEL_DEBUG, details);
+        CHECKF(bodies == (levels[i] >= OPENINT_LOG_LEVEL_TRACE ? 2 : 0), "level %u: %d body lines (request and answer)",
+               levels[i], bodies);
+        CHECKF(answers == (levels[i] >= OPENINT_LOG_LEVEL_TRACE ? 1 : 0), "level %u: %d answer body lines", levels[i], answers);
+        CHECKF(debug == (levels[i] >= OPENINT_LOG_LEVEL_DEBUG ? 1 : 0), "level %u: %d request detail lines", levels[i],
+               debug);
+        CHECKF(count_level(&cap, OPENINT_LOG_LEVEL_INFO) == (levels[i] >= OPENINT_LOG_LEVEL_INFO ? 1 : 0),
+               "level %u: info lines", levels[i]);
+        /* Nothing above the level asked for. */
+        for (uint32_t l = levels[i] + 1; l <= OPENINT_LOG_LEVEL_TRACE; l++)
+            CHECKF(count_level(&cap, l) == 0, "level %u: a line at %u", levels[i], l);
+    }
+    /* Error level: a connection that cannot be made. */
+    capture_clear(&cap);
+    OpenintClient *dead = tk_client("http://127.0.0.1:9/v1", "\"max_retries\":0,\"connect_timeout\":2");
+    CHECK(openint_client_set_logger(dead, OPENINT_LOG_LEVEL_ERROR, on_log, &cap, NULL) == OPENINT_STATUS_OK);
+    OpenintResponse *r = NULL;
+    OpenintError *err = NULL;
+    CHECK(openint_client_call(dead, "health", NULL, &r, &err) == OPENINT_STATUS_CONNECTION);
+    openint_error_free(err);
+    const char *no_answer[] = {"GET", "127.0.0.1:9", "no answer", "attempt 1", NULL};
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_ERROR, no_answer) == 1, "no error line for a refused connection");
+    openint_client_free(dead);
+    capture_free(&cap);
+    world_free(&w);
+}
+
+static void test_global_logger_and_client_override(void) {
+    capture global, own;
+    capture_init(&global);
+    capture_init(&own);
+    world w;
+    world_new(&w, "{}", NULL);
+    OpenintClient *other = client_with_token(w.s.base_url, w.s.org_key, NULL);
+    CHECK(openint_set_logger(OPENINT_LOG_LEVEL_INFO, on_log, &global, NULL) == OPENINT_STATUS_OK);
+    CHECK(openint_client_set_logger(other, OPENINT_LOG_LEVEL_INFO, on_log, &own, NULL) == OPENINT_STATUS_OK);
+    cJSON_Delete(call_ok(w.org, "viewer", NULL, NULL));
+    cJSON_Delete(call_ok(other, "health", NULL, NULL));
+    const char *viewer[] = {"/viewer", NULL};
+    const char *health[] = {"/health", NULL};
+    CHECK(count_lines(&global, OPENINT_LOG_LEVEL_INFO, viewer) == 1 && count_lines(&global, OPENINT_LOG_LEVEL_INFO, health) == 0);
+    CHECK(count_lines(&own, OPENINT_LOG_LEVEL_INFO, health) == 1 && count_lines(&own, OPENINT_LOG_LEVEL_INFO, viewer) == 0);
+    /* A NULL callback sends the client back to the process-wide logger. */
+    CHECK(openint_client_set_logger(other, OPENINT_LOG_LEVEL_INFO, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+    cJSON_Delete(call_ok(other, "health", NULL, NULL));
+    CHECK(count_lines(&global, OPENINT_LOG_LEVEL_INFO, health) == 1 && count_lines(&own, OPENINT_LOG_LEVEL_INFO, health) == 1);
+    /* OFF removes the process-wide logger. */
+    CHECK(openint_set_logger(OPENINT_LOG_LEVEL_OFF, on_log, &global, NULL) == OPENINT_STATUS_OK);
+    int before = global.n;
+    cJSON_Delete(call_ok(w.org, "viewer", NULL, NULL));
+    CHECK(global.n == before);
+    /* Pages and cursors log through their client's logger. */
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_INFO, on_log, &own, NULL) == OPENINT_STATUS_OK);
+    capture_clear(&own);
+    OpenintPage *page = NULL, *next = NULL;
+    CHECK(openint_client_list(w.org, "listConnectors", "{\"limit\":100}", NULL, NULL, &page, NULL) == OPENINT_STATUS_OK);
+    CHECK(openint_page_next(page, 0, &next, NULL) == OPENINT_STATUS_OK);
+    const char *pages[] = {"/connector?", "-> 200", NULL};
+    CHECKF(count_lines(&own, OPENINT_LOG_LEVEL_INFO, pages) == 2, "%d lines for two pages",
+           count_lines(&own, OPENINT_LOG_LEVEL_INFO, pages));
+    openint_page_free(page);
+    openint_page_free(next);
+    /* Bad levels and handles. */
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_set_logger(6, on_log, &global, &err);
+    expect_invalid(st, err, "level 6", "level", NULL);
+    openint_error_free(err);
+    err = NULL;
+    st = openint_client_set_logger(NULL, OPENINT_LOG_LEVEL_INFO, on_log, &own, &err);
+    expect_invalid(st, err, "NULL client", "client", NULL);
+    openint_error_free(err);
+    openint_client_free(other);
+    capture_free(&global);
+    capture_free(&own);
+    world_free(&w);
+}
+
+static void test_no_secret_in_any_line(void) {
+    /* A token the key_ and JWT patterns would not catch, which the server echoes back. */
+    const char *token = "sk_live_c_logging_token_123";
+    capture cap;
+    capture_init(&cap);
+    world w;
+    char *cfg = tk_fmt("{\"org_key\":\"%s\",\"fail\":{\"times\":1,\"status\":400,\"body\":"
+                       "\"{\\\"message\\\":\\\"bad request from %s\\\",\\\"code\\\":\\\"BAD_REQUEST\\\"}\"}}",
+                       token, token);
+    world_new(&w, cfg, "\"max_retries\":0");
+    free(cfg);
+    CHECK(openint_set_logger(OPENINT_LOG_LEVEL_TRACE, on_log, &cap, NULL) == OPENINT_STATUS_OK);
+    OpenintError *e = call_fails(w.org, "viewer", NULL, OPENINT_STATUS_BAD_REQUEST, 400);
+    CHECK(has_text(openint_error_message(e), "bad request from"));
+    CHECK(!has_text(openint_error_message(e), token) && !has_text(openint_error_display(e), token) &&
+          !has_text(openint_error_body(e), token));
+    openint_error_free(e);
+
+    /* createToken at trace: the answer holds a JWT, a magic link with it, and a key_... */
+    cJSON *t = call_ok(w.org, "createToken", "{\"customer_id\":\"cus_log_1\"}", NULL);
+    const char *jwt = tk_json_str(t, "token");
+    const char *key = tk_json_str(t, "api_key");
+    CHECK(jwt && key);
+    /* An Authorization header set for one call, at trace too. */
+    char *opts = tk_fmt("{\"allow_authorization_header\":true,\"extra_headers\":{\"Authorization\":\"Bearer %s\"}}", key);
+    cJSON_Delete(call_ok(w.org, "viewer", NULL, opts));
+    free(opts);
+    /* The customer's JWT as a client token. */
+    OpenintClient *as_customer = client_with_token(w.s.base_url, jwt, NULL);
+    cJSON_Delete(call_ok(as_customer, "listConnections", "{\"include_secrets\":true}", NULL));
+    openint_client_free(as_customer);
+    CHECK(openint_set_logger(OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+
+    CHECKF(count_level(&cap, OPENINT_LOG_LEVEL_TRACE) >= 3, "only %d trace lines", count_level(&cap, OPENINT_LOG_LEVEL_TRACE));
+    const char *redacted[] = {"[REDACTED]", NULL};
+    CHECK(count_lines(&cap, OPENINT_LOG_LEVEL_TRACE, redacted) >= 1);
+    check_absent(&cap, token, "the token");
+    if (jwt) check_absent(&cap, jwt, "the customer JWT");
+    if (jwt) check_absent(&cap, strchr(jwt, '.') ? strchr(jwt, '.') + 1 : jwt, "the JWT payload");
+    if (key) check_absent(&cap, key, "the customer key");
+    check_absent(&cap, "Bearer ", "an Authorization value");
+    cJSON_Delete(t);
+    capture_free(&cap);
+    world_free(&w);
+}
+
+void suite_logging(void) {
+    tk_run("log_one_line_per_attempt", test_one_line_per_attempt);
+    tk_run("log_levels_debug_and_trace", test_levels_debug_and_trace);
+    tk_run("log_global_logger_and_client_override", test_global_logger_and_client_override);
+    tk_run("log_no_secret_in_any_line", test_no_secret_in_any_line);
+}

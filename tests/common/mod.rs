@@ -78,6 +78,8 @@ pub struct Scenario {
     pub id: String,
     pub base_url: String,
     pub other_base_url: String,
+    /// The organization key of this scenario's store.
+    pub org_key: String,
 }
 
 /// A fresh scenario with its own settings, counters and request log.
@@ -96,6 +98,7 @@ pub fn scenario(settings: Value) -> Scenario {
         id: v["id"].as_str().unwrap().to_string(),
         base_url: v["base_url"].as_str().unwrap().to_string(),
         other_base_url: v["other_base_url"].as_str().unwrap().to_string(),
+        org_key: v["org_key"].as_str().unwrap_or_default().to_string(),
     }
 }
 
@@ -118,6 +121,27 @@ impl Scenario {
 
     pub fn client(&self) -> openint::Client {
         openint::Client::new(self.options()).unwrap()
+    }
+
+    /// A client with the organization key (every operation is allowed).
+    pub fn org_client(&self) -> openint::Client {
+        openint::Client::new(self.options().token(&self.org_key)).unwrap()
+    }
+
+    /// A client with `token` (a customer key or JWT).
+    pub fn client_with_token(&self, token: &str) -> openint::Client {
+        openint::Client::new(self.options().token(token)).unwrap()
+    }
+
+    /// Changes the scenario's store directly: `{"table", "insert", "delete", "where"}`.
+    pub fn mutate(&self, change: Value) -> Value {
+        let s = server();
+        let mut resp = admin_agent()
+            .post(&format!("{}/scenarios/{}/mutate", s.admin_url, self.id))
+            .header("Content-Type", "application/json")
+            .send(change.to_string())
+            .expect("mutate");
+        serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap()
     }
 
     /// A client that retries quickly (tests that exercise retries set their own waits).

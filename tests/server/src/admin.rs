@@ -18,6 +18,10 @@ impl App {
         match (req.method.as_str(), parts.as_slice()) {
             ("GET", []) => Response::json(200, self.info()),
             ("GET", ["registry"]) => self.admin_registry(req),
+            ("GET", ["proxy", "requests"]) => match &self.proxy {
+                Some((_, proxy)) => Response::json(200, proxy.log_json()),
+                None => error(404, "No proxy: start the server with --proxy", None),
+            },
             ("POST", ["scenarios"]) => self.create_scenario(req),
             ("GET", ["scenarios", id, "requests"]) => match self.scenario(id) {
                 Some(scn) => Response::json(200, scn.log_json()),
@@ -61,8 +65,13 @@ impl App {
                 s(format!("http://127.0.0.1:{}/s/{id}/v1", self.other_port)),
             ),
             ("org_key", s(&scn.org_key)),
-        ])
-        .render();
+        ]);
+        let mut body = body;
+        if let Some(t) = &self.tls {
+            body.set("https_base_url", s(format!("https://127.0.0.1:{}/s/{id}/v1", t.https_port)));
+            body.set("mtls_base_url", s(format!("https://127.0.0.1:{}/s/{id}/v1", t.mtls_port)));
+        }
+        let body = body.render();
         self.scenarios.lock().unwrap().insert(id, scn);
         Response::json(200, body)
     }

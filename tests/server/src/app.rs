@@ -17,10 +17,15 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// Which listener a request came in on (the request log names it).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Port {
     Main,
     Other,
+    /// `--tls`: HTTPS with the generated server certificate.
+    Https,
+    /// `--tls`: HTTPS that requires a client certificate.
+    Mtls,
 }
 
 impl Port {
@@ -28,8 +33,24 @@ impl Port {
         match self {
             Port::Main => "main",
             Port::Other => "other",
+            Port::Https => "https",
+            Port::Mtls => "mtls",
         }
     }
+
+    fn scheme(self) -> &'static str {
+        match self {
+            Port::Main | Port::Other => "http",
+            Port::Https | Port::Mtls => "https",
+        }
+    }
+}
+
+/// The TLS ports and what clients need to talk to them.
+pub struct TlsInfo {
+    pub https_port: u16,
+    pub mtls_port: u16,
+    pub pki: crate::tls::Pki,
 }
 
 const PROCEDURE: &str = "listConnectors";
@@ -48,6 +69,8 @@ pub struct App {
     pub(crate) scenarios: Mutex<HashMap<String, Arc<Scenario>>>,
     pub(crate) next_id: AtomicU64,
     pub registry: Registry,
+    pub tls: Option<TlsInfo>,
+    pub proxy: Option<(u16, Arc<crate::proxy::Proxy>)>,
 }
 
 impl App {
@@ -60,6 +83,8 @@ impl App {
             scenarios: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
             registry: Registry::new(),
+            tls: None,
+            proxy: None,
         }
     }
 
@@ -68,7 +93,7 @@ impl App {
     }
 
     pub fn info(&self) -> String {
-        obj([
+        let mut info = obj([
             ("base_url", s(self.base_url())),
             ("port", V::Int(i64::from(self.main_port))),
             ("other_port", V::Int(i64::from(self.other_port))),
@@ -77,8 +102,28 @@ impl App {
                 s(format!("http://127.0.0.1:{}/__admin", self.main_port)),
             ),
             ("org_key", s(&self.org_key)),
-        ])
-        .render()
+        ]);
+        if let Some(t) = &self.tls {
+            let fields = [
+                ("https_base_url", s(format!("https://127.0.0.1:{}/v1", t.https_port))),
+                ("https_port", V::Int(i64::from(t.https_port))),
+                ("mtls_base_url", s(format!("https://127.0.0.1:{}/v1", t.mtls_port))),
+                ("mtls_port", V::Int(i64::from(t.mtls_port))),
+                ("ca_pem", s(&t.pki.ca_pem)),
+                ("client_cert_pem", s(&t.pki.client_cert_pem)),
+                ("client_key_pem", s(&t.pki.client_key_pem)),
+                ("untrusted_client_cert_pem", s(&t.pki.untrusted_client_cert_pem)),
+                ("untrusted_client_key_pem", s(&t.pki.untrusted_client_key_pem)),
+            ];
+            for (k, v) in fields {
+                info.set(k, v);
+            }
+        }
+        if let Some((port, _)) = &self.proxy {
+            info.set("proxy_url", s(format!("http://127.0.0.1:{port}")));
+            info.set("proxy_port", V::Int(i64::from(*port)));
+        }
+        info.render()
     }
 
     /// `default` names the root routes' scenario.
@@ -179,7 +224,8 @@ impl App {
                 } else {
                     format!("{}&_redirected=1", req.query)
                 };
-                return Outcome::Respond(redirect(format!("http://{host}{}?{query}", req.path)));
+                let scheme = port.scheme();
+                return Outcome::Respond(redirect(format!("{scheme}://{host}{}?{query}", req.path)));
             }
             Some(Redirect::OtherOrigin) if port == Port::Main => {
                 let query = if req.query.is_empty() {
@@ -321,9 +367,11 @@ impl App {
     }
 
     fn port_number(&self, port: Port) -> u16 {
-        match port {
-            Port::Main => self.main_port,
-            Port::Other => self.other_port,
+        match (port, &self.tls) {
+            (Port::Other, _) => self.other_port,
+            (Port::Https, Some(t)) => t.https_port,
+            (Port::Mtls, Some(t)) => t.mtls_port,
+            _ => self.main_port,
         }
     }
 

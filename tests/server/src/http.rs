@@ -1,9 +1,32 @@
 //! A small HTTP/1.1 server on std::net: a thread per connection, keep-alive with
-//! Content-Length framing, and each answer sent with one `write_all`.
+//! Content-Length framing, and each answer sent with one `write_all`. The same code serves
+//! plain TCP and TLS streams (`Transport`).
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
+
+/// A connection's byte stream: plain TCP, or rustls over TCP.
+pub trait Transport: Read + Write {
+    /// Ends the connection so the client reads everything sent before (a FIN, not a reset;
+    /// TLS says close_notify first).
+    fn finish(&mut self);
+}
+
+impl Transport for TcpStream {
+    fn finish(&mut self) {
+        let _ = self.flush();
+        let _ = self.shutdown(Shutdown::Write);
+    }
+}
+
+impl Transport for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn finish(&mut self) {
+        self.conn.send_close_notify();
+        let _ = self.flush();
+        let _ = self.sock.shutdown(Shutdown::Write);
+    }
+}
 
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -127,8 +150,8 @@ pub fn reason(status: u16) -> &'static str {
 /// Why a request could not be read; answered with this status, then the connection closes.
 pub struct BadRequest(pub u16, pub &'static str);
 
-fn read_line(
-    r: &mut BufReader<TcpStream>,
+fn read_line<S: Read>(
+    r: &mut BufReader<S>,
     budget: &mut usize,
 ) -> Result<Option<String>, BadRequest> {
     let mut line = Vec::new();
@@ -155,7 +178,9 @@ fn read_line(
 }
 
 /// Reads one request. `Ok(None)` is a clean end of the connection between requests.
-pub fn read_request(r: &mut BufReader<TcpStream>) -> Result<Option<Request>, BadRequest> {
+pub fn read_request<S: Read + Write>(
+    r: &mut BufReader<S>,
+) -> Result<Option<Request>, BadRequest> {
     let mut budget = MAX_HEAD;
     // RFC 9112 lets servers skip empty lines before a request line.
     let line = loop {
@@ -229,7 +254,8 @@ pub fn read_request(r: &mut BufReader<TcpStream>) -> Result<Option<Request>, Bad
         && !http10
     {
         // curl waits for this before sending bodies over 1 KB.
-        let _ = r.get_ref().write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        let _ = r.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        let _ = r.get_mut().flush();
     }
     if chunked {
         req.body = read_chunked(r)?;
@@ -248,7 +274,7 @@ pub fn read_request(r: &mut BufReader<TcpStream>) -> Result<Option<Request>, Bad
     Ok(Some(req))
 }
 
-fn read_chunked(r: &mut BufReader<TcpStream>) -> Result<Vec<u8>, BadRequest> {
+pub(crate) fn read_chunked<S: Read>(r: &mut BufReader<S>) -> Result<Vec<u8>, BadRequest> {
     let mut body = Vec::new();
     loop {
         let mut budget = 4096;
@@ -283,7 +309,7 @@ fn read_chunked(r: &mut BufReader<TcpStream>) -> Result<Vec<u8>, BadRequest> {
 
 /// `head_only` answers HEAD: the same head, no body bytes, so keep-alive framing holds.
 fn write_response(
-    mut w: &TcpStream,
+    w: &mut impl Write,
     resp: &Response,
     close: bool,
     head_only: bool,
@@ -312,19 +338,26 @@ fn write_response(
     let mut buf = Vec::with_capacity(head.len() + sent);
     buf.extend_from_slice(head.as_bytes());
     buf.extend_from_slice(&resp.body[..sent]);
-    w.write_all(&buf)
+    w.write_all(&buf)?;
+    w.flush()
+}
+
+/// Numbers connections from 1 in accept order, across all ports.
+pub fn next_conn_id() -> u64 {
+    static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+}
+
+/// Socket options every connection gets before any byte is read.
+pub fn prepare(stream: &TcpStream) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
 }
 
 /// Serves one connection until the client closes it, asks to, or an answer requires it.
-pub fn serve_connection(stream: TcpStream, mut handle: impl FnMut(&Request) -> Outcome) {
-    static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let conn = CONNECTIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::with_capacity(16 * 1024, read_half);
+pub fn serve_connection<S: Transport>(stream: S, mut handle: impl FnMut(&Request) -> Outcome) {
+    let conn = next_conn_id();
+    let mut reader = BufReader::with_capacity(16 * 1024, stream);
     loop {
         let req = match read_request(&mut reader) {
             Ok(Some(mut req)) => {
@@ -335,7 +368,7 @@ pub fn serve_connection(stream: TcpStream, mut handle: impl FnMut(&Request) -> O
             Err(BadRequest(0, _)) => break,
             Err(BadRequest(status, why)) => {
                 let body = crate::errors::error_body(status, why, None, None);
-                let _ = write_response(&stream, &Response::json(status, body), true, false);
+                let _ = write_response(reader.get_mut(), &Response::json(status, body), true, false);
                 break;
             }
         };
@@ -344,14 +377,14 @@ pub fn serve_connection(stream: TcpStream, mut handle: impl FnMut(&Request) -> O
             Outcome::Drop => break,
             Outcome::Respond(resp) => {
                 let close = close || resp.truncate || resp.close;
-                if write_response(&stream, &resp, close, req.method == "HEAD").is_err() || close {
+                let sent = write_response(reader.get_mut(), &resp, close, req.method == "HEAD");
+                if sent.is_err() || close {
                     break;
                 }
             }
         }
     }
-    // A FIN, not a reset: the client reads everything sent before it.
-    let _ = stream.shutdown(Shutdown::Write);
+    reader.get_mut().finish();
 }
 
 /// Whether an Accept-Encoding value allows gzip (an explicit `gzip;q=0` refuses it).
