@@ -12,7 +12,9 @@ the status number and copies the error's fields out before the handle is freed::
         │   ├── NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
         │   └── RateLimitError 429, InternalServerError >= 500
         ├── APIConnectionError                     no answer, or a broken one
-        │   └── APITimeoutError (also TimeoutError)
+        │   ├── APITimeoutError (also TimeoutError)
+        │   └── APIProtocolError                   an answer that is not valid HTTP
+        ├── APIUserAbortError                      the call was cancelled
         ├── APIResponseValidationError             a 2xx answer that is not a page
         └── BodyTooLargeError                      answer over max_body_bytes
 """
@@ -43,6 +45,8 @@ class Status(enum.IntEnum):
     DECODE = 13
     BODY_TOO_LARGE = 14
     INTERNAL = 15
+    CANCELLED = 16
+    PROTOCOL = 17
     END = 100
 
 
@@ -91,11 +95,20 @@ class APIError(OpenintError):
         code: Optional[str] = None,
         request_id: Optional[str] = None,
         retries: int = 0,
+        method: Optional[str] = None,
+        url: Optional[str] = None,
+        display: Optional[str] = None,
     ) -> None:
         super().__init__(message, retries=retries)
         self.body = body
         self.code = code
         self.request_id = request_id
+        # The failed request (None when none was made); the URL never carries credentials.
+        self.method = method
+        self.url = url
+        # The core's one-line description (status, code, message, method URL, request id,
+        # retries), fit for a log.
+        self.display = display
 
     def __str__(self) -> str:
         text = self.message
@@ -167,11 +180,32 @@ class APITimeoutError(APIConnectionError, TimeoutError):
     kind = Status.TIMEOUT
 
 
+class APIProtocolError(APIConnectionError):
+    """The server's answer is not valid HTTP (a garbage status line, a header flood). Not
+    retried."""
+
+    kind = Status.PROTOCOL
+
+
+class APIUserAbortError(APIError):
+    """The call was cancelled (its task was cancelled, or Ctrl-C arrived) before it finished.
+    Async callers see ``asyncio.CancelledError`` and sync callers ``KeyboardInterrupt``
+    instead; this class is what a call cancelled another way raises."""
+
+    kind = Status.CANCELLED
+
+
 class APIResponseValidationError(APIError):
-    """A 2xx answer that is not the expected JSON page, or a server that ignores ``offset``
-    (which would otherwise page forever)."""
+    """A 2xx answer that is not the expected JSON (not JSON, not an object, nested too
+    deeply), or a server that ignores ``offset`` (which would otherwise page forever).
+    ``status_code`` is the answer's HTTP status."""
 
     kind = Status.DECODE
+    status_code: int = 200
+
+    def __init__(self, message: str, *, status_code: int = 200, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.status_code = status_code
 
 
 class BodyTooLargeError(APIError):
@@ -201,6 +235,8 @@ ERROR_CLASSES: Dict[int, Type[OpenintError]] = {
         APIResponseValidationError,
         BodyTooLargeError,
         InternalError,
+        APIUserAbortError,
+        APIProtocolError,
     )
 }
 
@@ -224,18 +260,25 @@ def make_error(
     body: Optional[str] = None,
     request_id: Optional[str] = None,
     retries: int = 0,
+    method: Optional[str] = None,
+    url: Optional[str] = None,
+    display: Optional[str] = None,
 ) -> OpenintError:
     """The exception for a failed call's status and fields."""
     cls = ERROR_CLASSES.get(status, InternalError)
-    if issubclass(cls, APIStatusError):
-        return cls(
-            message,
-            status_code=http_status,
+    if issubclass(cls, APIError):
+        kw: Dict[str, Any] = dict(
             body=decode_body(body),
             code=code,
             request_id=request_id,
             retries=retries,
+            method=method,
+            url=url,
+            display=display,
         )
-    if issubclass(cls, APIError):
-        return cls(message, body=decode_body(body), code=code, request_id=request_id, retries=retries)
+        if issubclass(cls, APIStatusError):
+            kw["status_code"] = http_status
+        elif issubclass(cls, APIResponseValidationError):
+            kw["status_code"] = http_status or 200
+        return cls(message, **kw)
     return cls(message, retries=retries)

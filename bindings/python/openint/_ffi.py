@@ -47,44 +47,96 @@ class Error(_Opaque):
     pass
 
 
+class Response(_Opaque):
+    pass
+
+
+class Cancel(_Opaque):
+    pass
+
+
 ClientP = POINTER(Client)
 PageP = POINTER(Page)
 CursorP = POINTER(Cursor)
 ErrorP = POINTER(Error)
+ResponseP = POINTER(Response)
+CancelP = POINTER(Cancel)
 Status = c_uint32
 # Borrowed `const char *` results are read as raw addresses: `c_char_p` would copy up to the
 # first NUL and lose the length the library already gives us.
 CStr = ctypes.c_void_p
+# void (*)(void *user_data, uint32_t level, const char *target, const char *message)
+LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, c_uint32, c_char_p, c_char_p)
 
-# name: (restype, argtypes). Order and types follow include/openint.h exactly.
+_E = POINTER(ErrorP)
+
+# name: (restype, argtypes). Order and types follow include/openint.h exactly;
+# tests/test_abi.py parses the header and fails when this table is stale.
 SIGNATURES: dict[str, tuple[object, tuple[object, ...]]] = {
     "openint_version": (c_char_p, ()),
     "openint_abi_version": (c_uint32, ()),
     "openint_status_name": (c_char_p, (c_uint32,)),
-    "openint_client_new": (Status, (c_char_p, POINTER(ClientP), POINTER(ErrorP))),
+    "openint_operations_json": (c_char_p, ()),
+    "openint_client_new": (Status, (c_char_p, POINTER(ClientP), _E)),
     "openint_client_free": (None, (ClientP,)),
-    "openint_client_list_connectors": (Status, (ClientP, c_char_p, POINTER(PageP), POINTER(ErrorP))),
-    "openint_page_free": (None, (PageP,)),
-    "openint_page_item_count": (Status, (PageP, POINTER(c_size_t), POINTER(ErrorP))),
-    "openint_page_item": (Status, (PageP, c_size_t, POINTER(CStr), POINTER(c_size_t), POINTER(ErrorP))),
-    "openint_page_json": (Status, (PageP, POINTER(CStr), POINTER(c_size_t), POINTER(ErrorP))),
-    "openint_page_total": (Status, (PageP, POINTER(c_int64), POINTER(ErrorP))),
-    "openint_page_limit": (Status, (PageP, POINTER(c_int64), POINTER(ErrorP))),
-    "openint_page_offset": (Status, (PageP, POINTER(c_int64), POINTER(ErrorP))),
-    "openint_page_has_next": (Status, (PageP, POINTER(c_bool), POINTER(ErrorP))),
-    "openint_page_next": (Status, (PageP, c_double, POINTER(PageP), POINTER(ErrorP))),
-    "openint_client_list_connectors_cursor": (
+    "openint_client_call": (Status, (ClientP, c_char_p, c_char_p, POINTER(ResponseP), _E)),
+    "openint_client_call_with": (
         Status,
-        (ClientP, c_char_p, POINTER(CursorP), POINTER(ErrorP)),
+        (ClientP, c_char_p, c_char_p, c_char_p, CancelP, POINTER(ResponseP), _E),
     ),
-    "openint_cursor_next": (Status, (CursorP, c_double, POINTER(CStr), POINTER(c_size_t), POINTER(ErrorP))),
+    "openint_client_request": (
+        Status,
+        (ClientP, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, CancelP, POINTER(ResponseP), _E),
+    ),
+    "openint_client_list": (Status, (ClientP, c_char_p, c_char_p, c_char_p, CancelP, POINTER(PageP), _E)),
+    "openint_client_list_cursor": (
+        Status,
+        (ClientP, c_char_p, c_char_p, c_char_p, CancelP, POINTER(CursorP), _E),
+    ),
+    "openint_client_list_connectors": (Status, (ClientP, c_char_p, POINTER(PageP), _E)),
+    "openint_client_list_connectors_cursor": (Status, (ClientP, c_char_p, POINTER(CursorP), _E)),
+    "openint_page_free": (None, (PageP,)),
+    "openint_page_item_count": (Status, (PageP, POINTER(c_size_t), _E)),
+    "openint_page_item": (Status, (PageP, c_size_t, POINTER(CStr), POINTER(c_size_t), _E)),
+    "openint_page_json": (Status, (PageP, POINTER(CStr), POINTER(c_size_t), _E)),
+    "openint_page_total": (Status, (PageP, POINTER(c_int64), _E)),
+    "openint_page_limit": (Status, (PageP, POINTER(c_int64), _E)),
+    "openint_page_offset": (Status, (PageP, POINTER(c_int64), _E)),
+    "openint_page_has_next": (Status, (PageP, POINTER(c_bool), _E)),
+    "openint_page_next": (Status, (PageP, c_double, POINTER(PageP), _E)),
+    "openint_page_next_with": (Status, (PageP, c_char_p, CancelP, POINTER(PageP), _E)),
+    "openint_page_response": (ResponseP, (PageP,)),
+    "openint_cursor_next": (Status, (CursorP, c_double, POINTER(CStr), POINTER(c_size_t), _E)),
+    "openint_cursor_next_with": (
+        Status,
+        (CursorP, c_char_p, CancelP, POINTER(CStr), POINTER(c_size_t), _E),
+    ),
+    "openint_cursor_response": (ResponseP, (CursorP,)),
     "openint_cursor_free": (None, (CursorP,)),
+    "openint_response_status": (c_uint16, (ResponseP,)),
+    # Borrowed text with its length (see CStr).
+    "openint_response_body": (CStr, (ResponseP, POINTER(c_size_t))),
+    "openint_response_header": (c_char_p, (ResponseP, c_char_p)),
+    "openint_response_header_count": (c_size_t, (ResponseP,)),
+    "openint_response_header_at": (c_bool, (ResponseP, c_size_t, POINTER(CStr), POINTER(CStr))),
+    "openint_response_request_id": (c_char_p, (ResponseP,)),
+    "openint_response_retries": (c_uint32, (ResponseP,)),
+    "openint_response_free": (None, (ResponseP,)),
+    "openint_cancel_new": (Status, (POINTER(CancelP), _E)),
+    "openint_cancel": (None, (CancelP,)),
+    "openint_cancel_is_cancelled": (c_bool, (CancelP,)),
+    "openint_cancel_free": (None, (CancelP,)),
+    "openint_set_logger": (Status, (c_uint32, LogCallback, ctypes.c_void_p, _E)),
+    "openint_client_set_logger": (Status, (ClientP, c_uint32, LogCallback, ctypes.c_void_p, _E)),
     "openint_error_kind": (Status, (ErrorP,)),
     "openint_error_http_status": (c_uint16, (ErrorP,)),
     "openint_error_message": (c_char_p, (ErrorP,)),
+    "openint_error_display": (c_char_p, (ErrorP,)),
     "openint_error_code": (c_char_p, (ErrorP,)),
     "openint_error_body": (c_char_p, (ErrorP,)),
     "openint_error_request_id": (c_char_p, (ErrorP,)),
+    "openint_error_method": (c_char_p, (ErrorP,)),
+    "openint_error_url": (c_char_p, (ErrorP,)),
     "openint_error_retries": (c_uint32, (ErrorP,)),
     "openint_error_free": (None, (ErrorP,)),
 }
@@ -172,6 +224,9 @@ def take_error(status: int, err: Any) -> OpenintError:
             body=_text(lib.openint_error_body(err)),
             request_id=_text(lib.openint_error_request_id(err)),
             retries=lib.openint_error_retries(err),
+            method=_text(lib.openint_error_method(err)),
+            url=_text(lib.openint_error_url(err)),
+            display=_text(lib.openint_error_display(err)),
         )
     finally:
         lib.openint_error_free(err)

@@ -67,6 +67,20 @@ class Handle:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # The object owns a native pointer: a copy sharing it would free it twice (a crash), and
+    # a pickle would carry a dangling address. Classes that can copy safely override these.
+    def __copy__(self: H) -> H:
+        raise TypeError(
+            f"an openint {self._what} cannot be copied: it owns native memory"
+            + ("; use to_dict() for its content" if self._what == "page" else "")
+        )
+
+    def __deepcopy__(self: H, memo: Any) -> H:
+        return self.__copy__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError(f"an openint {self._what} cannot be pickled: it owns native memory")
+
     def __del__(self) -> None:
         # Nobody else can hold this object any more, so no lock is needed (and `threading`
         # may be torn down at interpreter exit). A half-built object has no _ptr.

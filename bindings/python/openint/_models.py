@@ -1,11 +1,13 @@
-"""Typed, read-only views over the server's decoded JSON: Connector, Integration, Scope, Schemas.
+"""Typed, read-only views over the server's decoded JSON, one class per kind of answer.
 
 A model keeps the dict ``json.loads`` made and resolves attributes from it on access, so
 wrapping an item costs one small object (listing speed stays near a bare ``json.loads``
 loop). Every field of the real answer is a typed attribute, None when absent; fields no
 schema lists yet stay reachable as attributes and in ``model_extra``; ``to_dict()`` gives
 back exactly what the server sent. Enum-like fields are plain ``str``: the real server sends
-values no schema lists (``stage: "deprecated"``, ``auth_type: "SAML2"``).
+values no schema lists (``stage: "deprecated"``, ``auth_type: "SAML2"``). Free-form fields
+(``settings``, ``config``, ``data``, ``metadata``) are plain dicts; timestamps stay the
+server's PostgreSQL text (``2025-03-21 05:03:09.122207+00``).
 """
 
 from __future__ import annotations
@@ -205,9 +207,255 @@ class Connector(BaseModel):
     integrations: _Field[Optional[List[Integration]]] = _Nested("integrations", _many(Integration))
 
 
-for _cls in (Scope, Schemas, Integration, Connector):
-    _cls.model_fields = frozenset(k for k, v in vars(_cls).items() if isinstance(v, _Field))
+class ConnectorConfig(BaseModel):
+    """A connector config (``ccfg_...``): the organization's settings for one connector.
+    ``connector`` and ``connection_count`` come with ``expand``."""
+
+    __slots__ = ()
+    id: _Field[str] = _Field("id")
+    connector_name: _Field[str] = _Field("connector_name")
+    display_name: _Field[Optional[str]] = _Field("display_name")
+    disabled: _Field[Optional[bool]] = _Field("disabled")
+    config: _Field[Optional[Dict[str, Any]]] = _Field("config")
+    metadata: _Field[Optional[Dict[str, Any]]] = _Field("metadata")
+    org_id: _Field[Optional[str]] = _Field("org_id")
+    created_at: _Field[Optional[str]] = _Field("created_at")
+    updated_at: _Field[Optional[str]] = _Field("updated_at")
+    connector: _Field[Optional[Connector]] = _Nested("connector", _one(Connector))
+    connection_count: _Field[Optional[int]] = _Field("connection_count")
+    integrations: _Field[Optional[Dict[str, Any]]] = _Field("integrations")
+
+
+class Connection(BaseModel):
+    """A connection (``conn_...``) of a customer to a connector. ``settings`` (credentials)
+    comes with ``include_secrets=True``; ``connector`` with ``expand=["connector"]``.
+    ``status_message`` can carry secrets from the provider: do not log it."""
+
+    __slots__ = ()
+    id: _Field[str] = _Field("id")
+    connector_name: _Field[str] = _Field("connector_name")
+    customer_id: _Field[Optional[str]] = _Field("customer_id")
+    connector_config_id: _Field[Optional[str]] = _Field("connector_config_id")
+    integration_id: _Field[Optional[str]] = _Field("integration_id")
+    display_name: _Field[Optional[str]] = _Field("display_name")
+    disabled: _Field[Optional[bool]] = _Field("disabled")
+    status: _Field[Optional[str]] = _Field("status")
+    status_message: _Field[Optional[str]] = _Field("status_message")
+    settings: _Field[Optional[Dict[str, Any]]] = _Field("settings")
+    metadata: _Field[Optional[Dict[str, Any]]] = _Field("metadata")
+    created_at: _Field[Optional[str]] = _Field("created_at")
+    updated_at: _Field[Optional[str]] = _Field("updated_at")
+    connector: _Field[Optional[Connector]] = _Nested("connector", _one(Connector))
+    integration: _Field[Optional[Integration]] = _Nested("integration", _one(Integration))
+
+
+class CheckConnectionResponse(BaseModel):
+    """The result of ``check_connection``: a failed check is still a 200 with ``status``
+    ``disconnected`` or ``error``."""
+
+    __slots__ = ()
+    id: _Field[str] = _Field("id")
+    status: _Field[Optional[str]] = _Field("status")
+    status_message: _Field[Optional[str]] = _Field("status_message")
+
+
+class DeleteConnectionResponse(BaseModel):
+    __slots__ = ()
+    id: _Field[str] = _Field("id")
+
+
+class DeleteConnectorConfigResponse(BaseModel):
+    __slots__ = ()
+    id: _Field[str] = _Field("id")
+
+
+class CreateTokenResponse(BaseModel):
+    """``token`` (a customer JWT for @Connect), ``magic_link_url`` and the customer's
+    long-lived ``api_key``."""
+
+    __slots__ = ()
+    token: _Field[str] = _Field("token")
+    magic_link_url: _Field[str] = _Field("magic_link_url")
+    api_key: _Field[Optional[str]] = _Field("api_key")
+
+
+class Customer(BaseModel):
+    """A customer as ``upsert_customer`` returns it (with its ``api_key``)."""
+
+    __slots__ = ()
+    id: _Field[str] = _Field("id")
+    org_id: _Field[Optional[str]] = _Field("org_id")
+    api_key: _Field[Optional[str]] = _Field("api_key")
+    metadata: _Field[Optional[Dict[str, Any]]] = _Field("metadata")
+    created_at: _Field[Optional[str]] = _Field("created_at")
+    updated_at: _Field[Optional[str]] = _Field("updated_at")
+
+
+class CustomerSummary(BaseModel):
+    """A customer as ``list_customers`` lists it (only customers with a connection)."""
+
+    __slots__ = ()
+    id: _Field[Optional[str]] = _Field("id")
+    connection_count: _Field[Optional[int]] = _Field("connection_count")
+    created_at: _Field[Optional[str]] = _Field("created_at")
+    updated_at: _Field[Optional[str]] = _Field("updated_at")
+
+
+class Event(BaseModel):
+    """An event (``evt_...``); ``data`` is the event's own dict, shaped by ``name``."""
+
+    __slots__ = ()
+    id: _Field[Optional[str]] = _Field("id")
+    name: _Field[str] = _Field("name")
+    data: _Field[Optional[Dict[str, Any]]] = _Field("data")
+    timestamp: _Field[Optional[str]] = _Field("timestamp")
+    customer_id: _Field[Optional[str]] = _Field("customer_id")
+    org_id: _Field[Optional[str]] = _Field("org_id")
+    user_id: _Field[Optional[str]] = _Field("user_id")
+    user: _Field[JSONValue] = _Field("user")
+    v: _Field[Optional[str]] = _Field("v")
+    prompt: _Field[Optional[str]] = _Field("prompt")
+
+
+class Viewer(BaseModel):
+    """Who the token belongs to: ``role`` (``anon``, ``customer``, ``user``, ``org``,
+    ``system``) and, depending on it, ``orgId``/``customerId``/``userId`` (the server's
+    camelCase; also readable as ``org_id``, ``customer_id``, ``user_id``)."""
+
+    __slots__ = ()
+    role: _Field[str] = _Field("role")
+    orgId: _Field[Optional[str]] = _Field("orgId")
+    customerId: _Field[Optional[str]] = _Field("customerId")
+    userId: _Field[Optional[str]] = _Field("userId")
+    org_id: _Field[Optional[str]] = _Field("orgId")
+    customer_id: _Field[Optional[str]] = _Field("customerId")
+    user_id: _Field[Optional[str]] = _Field("userId")
+
+
+class MessageTemplate(BaseModel):
+    __slots__ = ()
+    language: _Field[str] = _Field("language")
+    template: _Field[str] = _Field("template")
+
+
+class HealthResponse(BaseModel):
+    __slots__ = ()
+    ok: _Field[bool] = _Field("ok")
+
+
+class HealthEchoResponse(BaseModel):
+    """``input``: the body the server received, echoed."""
+
+    __slots__ = ()
+    input: _Field[Optional[Dict[str, Any]]] = _Field("input")
+
+
+class ConnectorStatus(BaseModel):
+    """One connector's status for the organization (the server's camelCase names)."""
+
+    __slots__ = ()
+    name: _Field[str] = _Field("name")
+    hasConnectionForOrg: _Field[Optional[bool]] = _Field("hasConnectionForOrg")
+    isHealthyForOrg: _Field[Optional[bool]] = _Field("isHealthyForOrg")
+    hasDefaultCredentials: _Field[Optional[bool]] = _Field("hasDefaultCredentials")
+    complete: _Field[Optional[bool]] = _Field("complete")
+
+
+class ConnectorStatusResponse(BaseModel):
+    __slots__ = ()
+    list: _Field[Optional[List[ConnectorStatus]]] = _Nested("list", _many(ConnectorStatus))
+
+
+class WebhookResponse(BaseModel):
+    """What the connector's webhook handler answered (``status``, ``info``)."""
+
+    __slots__ = ()
+    status: _Field[Optional[str]] = _Field("status")
+    info: _Field[Optional[Dict[str, Any]]] = _Field("info")
+
+
+MODELS = (
+    Scope,
+    Schemas,
+    Integration,
+    Connector,
+    ConnectorConfig,
+    Connection,
+    CheckConnectionResponse,
+    DeleteConnectionResponse,
+    DeleteConnectorConfigResponse,
+    CreateTokenResponse,
+    Customer,
+    CustomerSummary,
+    Event,
+    Viewer,
+    MessageTemplate,
+    HealthResponse,
+    HealthEchoResponse,
+    ConnectorStatus,
+    ConnectorStatusResponse,
+    WebhookResponse,
+)
+
+for _cls in MODELS:
+    # Viewer's snake_case spellings read the camelCase keys: only those keys are "known".
+    _cls.model_fields = frozenset(v.name for v in vars(_cls).values() if isinstance(v, _Field))
 del _cls
 
-# The official SDK's name for an item of `list_connectors` (a Connector with integrations).
+# The official SDK's names for the same shapes (with its misspellings, so imports keep working).
 ListConnectorsResponse = Connector
+GetConnectionResponse = Connection
+ListConnectionsResponse = Connection
+CreateConnectionResponse = Connection
+GetConectorConfigResponse = ConnectorConfig
+GetConnectorConfigResponse = ConnectorConfig
+ListConnectionConfigsResponse = ConnectorConfig
+ListConnnectorConfigsResponse = ConnectorConfig
+ListConnectorConfigsResponse = ConnectorConfig
+CreateConnnectorConfigResponse = ConnectorConfig
+CreateConnectorConfigResponse = ConnectorConfig
+UpsertConnnectorConfigResponse = ConnectorConfig
+UpdateConnectorConfigResponse = ConnectorConfig
+UpsertCustomerResponse = Customer
+ListCustomersResponse = CustomerSummary
+ListEventsResponse = Event
+GetCurrentUserResponse = Viewer
+GetMessageTemplateResponse = MessageTemplate
+
+
+def decode_json(raw: bytes, what: str) -> Any:
+    """``json.loads`` whose failures are the package's: text that is not JSON, or JSON nested
+    too deeply for Python's parser, is an :class:`APIResponseValidationError` naming `what`,
+    never a bare ValueError or RecursionError."""
+    from ._exceptions import APIResponseValidationError
+
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        msg = f"{what} is nested too deeply to decode"
+    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError
+        msg = f"{what} is not valid JSON: {e}"
+    raise APIResponseValidationError(msg)
+
+
+def expect_object(value: Any, what: str) -> Dict[str, Any]:
+    """`value` when it is a JSON object, else an :class:`APIResponseValidationError`."""
+    if type(value) is dict:
+        return value
+    from ._exceptions import APIResponseValidationError
+
+    raise APIResponseValidationError(f"{what} is a JSON {_json_type(value)}, not an object")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return type(value).__name__

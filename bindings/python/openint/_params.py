@@ -83,7 +83,9 @@ def list_params(limit: Any, offset: Any, expand: Any, timeout: Any) -> Optional[
 
 def user_agent(package_version: str, library_version: str) -> str:
     v = sys.version_info
-    return f"openint-python/{package_version} openint-rust/{library_version} python/{v[0]}.{v[1]}"
+    # The core appends its own "openint-rust/<version>" to whatever User-Agent it is given.
+    del library_version
+    return f"openint-python/{package_version} python/{v[0]}.{v[1]}"
 
 
 def with_user_agent(headers: Optional[Mapping[str, str]], agent: str) -> dict:
@@ -101,3 +103,102 @@ def with_user_agent(headers: Optional[Mapping[str, str]], agent: str) -> dict:
     if not any(name.lower() == "user-agent" for name in headers):
         headers["User-Agent"] = agent
     return headers
+
+
+def _header_map(what: str, headers: Any) -> Optional[dict]:
+    """Header names to strings; an ``Omit()`` or None value removes the header (JSON null)."""
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        raise InvalidArgumentError(f'{what} must be a mapping of header names to strings, got {type(headers).__name__}')
+    from ._types import Omit
+
+    out = {}
+    for name, value in headers.items():
+        if not isinstance(name, str):
+            raise InvalidArgumentError(f"{what} names must be strings, got {name!r}")
+        out[name] = None if value is None or isinstance(value, Omit) else value
+    return out
+
+
+def call_options(
+    timeout: Any = None,
+    max_retries: Any = None,
+    extra_headers: Any = None,
+    extra_query: Any = None,
+    extra_body: Any = None,
+    retry_unsafe: Any = None,
+    prefetch: Any = None,
+    default_query: Optional[Mapping[str, Any]] = None,
+) -> Optional[bytes]:
+    """``options_json`` of the generic calls; None (no JSON at all) when nothing is set, the
+    common case, so a plain call pays for no encoding. ``timeout`` is the deadline of the
+    whole call, retries included; the core validates every value and names a bad one."""
+    from ._types import NotGiven
+
+    if isinstance(timeout, NotGiven):
+        timeout = None
+    if isinstance(max_retries, NotGiven):
+        max_retries = None
+    if default_query:
+        extra_query = {**default_query, **(extra_query or {})}
+    if (
+        timeout is None
+        and max_retries is None
+        and not extra_headers
+        and not extra_query
+        and not extra_body
+        and retry_unsafe is None
+        and prefetch is None
+    ):
+        return None
+    if extra_query is not None and not isinstance(extra_query, Mapping):
+        raise InvalidArgumentError(f'options: "extra_query" must be a mapping, got {type(extra_query).__name__}')
+    if extra_body is not None and not isinstance(extra_body, Mapping):
+        raise InvalidArgumentError(f'options: "extra_body" must be a mapping, got {type(extra_body).__name__}')
+    return json_arg(
+        "options",
+        {
+            "timeout": timeout,
+            "max_retries": max_retries,
+            "extra_headers": _header_map('options: "extra_headers"', extra_headers) or None,
+            "extra_query": dict(extra_query) if extra_query else None,
+            "extra_body": dict(extra_body) if extra_body else None,
+            "retry_unsafe": retry_unsafe,
+            "prefetch": prefetch,
+        },
+        ("timeout",),
+    )
+
+
+def encode_params(params: Mapping[str, Any], nullable: "frozenset[str]") -> Optional[bytes]:
+    """``params_json`` of an operation: ``NOT_GIVEN`` is left out, and so is None, except
+    for the parameters where the table says null means something (then it is sent as null).
+    Tuples and sets become arrays; anything JSON cannot carry is refused naming the key."""
+    from ._types import NotGiven
+
+    out = {}
+    for key, value in params.items():
+        if value is None:
+            if key not in nullable:
+                continue
+        elif isinstance(value, NotGiven):
+            continue
+        elif isinstance(value, (tuple, set, frozenset)):
+            value = list(value)
+        out[key] = value
+    if not out:
+        return None
+    try:
+        return json.dumps(out, allow_nan=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError):
+        pass
+    # Find the key to blame (the slow path runs only for bad input).
+    for key, value in out.items():
+        if not isinstance(value, (bool, int, float, str)) and hasattr(value, "__index__"):
+            out[key] = value = operator.index(value)
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise InvalidArgumentError(f'params: "{key}" cannot be sent: {e}') from None
+    return json.dumps(out, allow_nan=False, separators=(",", ":")).encode()

@@ -21,6 +21,8 @@ HANDLES = {
     "OpenintPage": _ffi.PageP,
     "OpenintCursor": _ffi.CursorP,
     "OpenintError": _ffi.ErrorP,
+    "OpenintResponse": _ffi.ResponseP,
+    "OpenintCancel": _ffi.CancelP,
 }
 
 SCALARS = {
@@ -30,6 +32,9 @@ SCALARS = {
     "uint16_t": c_uint16,
     "size_t": c_size_t,
     "double": c_double,
+    "bool": c_bool,
+    "void *": c_void_p,
+    "OpenintLogCallback": _ffi.LogCallback,
     "size_t *": POINTER(c_size_t),
     "int64_t *": POINTER(c_int64),
     "bool *": POINTER(c_bool),
@@ -55,6 +60,10 @@ def ctype_of(c_type: str):
     raise AssertionError(f"test_abi.py does not know the C type {c_type!r}: extend SCALARS")
 
 
+# `const char *` results read as an address, because the length comes beside them.
+BORROWED_WITH_LENGTH = {"openint_response_body"}
+
+
 def header_functions() -> dict:
     text = re.sub(r"//[^\n]*", "", HEADER.read_text())
     out = {}
@@ -67,7 +76,8 @@ def header_functions() -> dict:
                 continue
             # Drop the parameter name: the last identifier.
             args.append(ctype_of(re.sub(r"\s*\b\w+$", "", p)))
-        out[name] = (ctype_of(ret.strip()), tuple(args))
+        ret_type = c_void_p if name in BORROWED_WITH_LENGTH else ctype_of(ret.strip())
+        out[name] = (ret_type, tuple(args))
     return out
 
 
