@@ -14,6 +14,7 @@ from ctypes import byref
 from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional
 
 from . import _call, _ffi, _logging
+from ._exceptions import APIResponseValidationError
 from ._handle import Handle
 from ._methods import NULLABLE, AsyncMethods, SyncMethods
 from ._models import decode_json, expect_object
@@ -234,9 +235,19 @@ class _BaseClient(Handle):
     def _decode(self, op: str, model: Any, resp: Any) -> Any:
         try:
             body = read_body(resp)
+            try:
+                return model(expect_object(decode_json(body, f"the answer to {op}"), f"the answer to {op}"))
+            except APIResponseValidationError as e:
+                # The core accepted the answer; say which one Python could not use.
+                e.status_code = _lib.openint_response_status(resp)
+                e.method = _METHODS.get(op)
+                rid = _lib.openint_response_request_id(resp)
+                e.request_id = None if rid is None else rid.decode("utf-8", "replace")
+                e.body = body[:65536].decode("utf-8", "replace")
+                e.display = f"HTTP {e.status_code}: {e.message} ({e.method} {op})"
+                raise
         finally:
             _lib.openint_response_free(resp)
-        return model(expect_object(decode_json(body, f"the answer to {op}"), f"the answer to {op}"))
 
     def _list_with(self, op: str, params: Dict[str, Any], options: Optional[bytes], cancel: Any) -> Any:
         """`openint_client_list`: the first OpenintPage (the caller owns it)."""

@@ -54,3 +54,27 @@ def _no_ambient_credentials(monkeypatch):
     # The library reads these when an option is left out; tests set them explicitly when needed.
     monkeypatch.delenv("OPENINT_API_KEY", raising=False)
     monkeypatch.delenv("OPENINT_BASE_URL", raising=False)
+
+
+SEED = {"customers": 3, "connector_configs": 3, "connections": 6, "events": 5}
+
+
+@pytest.fixture
+def org(scenario):
+    """A scenario with seeded rows, and a maker of clients holding its organization key."""
+    import openint
+
+    scn = scenario(seed=SEED)
+    made = []
+
+    def client(cls=openint.Openint, **kw):
+        kw.setdefault("max_retries", 0)
+        kw.setdefault("token", scn.org_key)
+        c = cls(base_url=scn.base_url, **kw)
+        made.append(c)
+        return c
+
+    scn.client = client
+    yield scn
+    for c in made:
+        openint.Openint.close(c)

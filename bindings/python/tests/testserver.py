@@ -35,6 +35,8 @@ class Scenario:
     id: str
     base_url: str
     other_base_url: str
+    # The organization key this scenario accepts (POST /__admin/scenarios answers it).
+    org_key: str = ""
 
     def requests(self) -> list:
         """What this scenario received, oldest first."""
@@ -53,7 +55,7 @@ class Server:
 
     def scenario(self, **config: object) -> Scenario:
         s = _http("POST", f"{self.admin_url}/scenarios", config)
-        return Scenario(self, s["id"], s["base_url"], s["other_base_url"])
+        return Scenario(self, s["id"], s["base_url"], s["other_base_url"], s.get("org_key", ""))
 
     def delete(self, scenario: Scenario) -> None:
         _http("DELETE", f"{self.admin_url}/scenarios/{scenario.id}")
