@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional
 from . import _call, _ffi, _logging
 from ._exceptions import APIResponseValidationError
 from ._handle import Handle
-from ._methods import NULLABLE, AsyncMethods, SyncMethods
+from ._methods import ALIASES, NULLABLE, OPERATIONS, AsyncMethods, SyncMethods
 from ._models import decode_json, expect_object
 from ._params import Seconds, call_options, encode_params, json_arg, user_agent, with_user_agent
 from ._response import APIResponse, read_body, response_fields
@@ -395,10 +395,9 @@ class _RawView:
         return self._client._options(*args)  # type: ignore[no-any-return]
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
-        fn = getattr(type(self._client), name, None)
-        if name.startswith("_") or not callable(fn) or not hasattr(fn, "__code__"):
-            raise AttributeError(f"with_raw_response has no method {name!r}")
-        return functools.partial(fn, self)
+        if name not in OPERATIONS.values() and name not in ALIASES:
+            raise AttributeError(f"with_raw_response has no method {name!r}: it offers the operation methods")
+        return functools.partial(getattr(type(self._client), name), self)
 
 
 class OpenintWithRawResponse(_RawView):
