@@ -3,79 +3,41 @@ package openint
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"runtime"
 	"strings"
 	"sync/atomic"
-	"time"
 )
 
 // Client talks to the OpenInt API through libopenint. It is safe for concurrent use by any
-// number of goroutines, which share its keep-alive connection pool. Close it when done; a
+// number of goroutines, which share its keep-alive connection pool; at most WithMaxInFlight
+// calls run at once (DefaultMaxInFlight), the others wait for a slot. Close it when done; a
 // Client that becomes unreachable is closed by the garbage collector as a safety net.
 type Client struct {
 	h       *handle
 	c       cClient
 	cleanup runtime.Cleanup
-	// pages counts this client's live ConnectorPages (tests check auto-paging frees them).
+	// slots bounds the calls in flight: each blocked C call holds an OS thread.
+	slots chan struct{}
+	sink  *logSink
+	// pages counts this client's live library pages (tests check that listings free them).
 	pages atomic.Int64
 }
 
-// Option configures NewClient.
-type Option func(*settings)
-
-// settings is the options object of openint_client_new; unset fields are left out, so the
-// library's defaults apply (including OPENINT_API_KEY and OPENINT_BASE_URL).
-type settings struct {
-	Token          *string           `json:"token,omitempty"`
-	BaseURL        *string           `json:"base_url,omitempty"`
-	Timeout        *float64          `json:"timeout,omitempty"`
-	ConnectTimeout *float64          `json:"connect_timeout,omitempty"`
-	TotalTimeout   *float64          `json:"total_timeout,omitempty"`
-	MaxRetries     *int              `json:"max_retries,omitempty"`
-	MaxBodyBytes   *int64            `json:"max_body_bytes,omitempty"`
-	Headers        map[string]string `json:"default_headers,omitempty"`
+// Response is the HTTP answer of a call, as WithResponseInto captures it.
+type Response struct {
+	StatusCode int
+	// Header holds the answer's headers (canonical names, as net/http keeps them).
+	Header http.Header
+	// RequestID is the x-request-id (or request-id) header, when sent.
+	RequestID string
+	// Retries is how many retries the call made before this answer.
+	Retries int
 }
 
-// WithToken sets the bearer token (default: $OPENINT_API_KEY). An empty token sends none.
-func WithToken(token string) Option { return func(s *settings) { s.Token = &token } }
-
-// WithBaseURL sets the API base URL (default: $OPENINT_BASE_URL, else https://api.openint.dev/v1).
-// The token is only ever sent to this URL's origin; redirects elsewhere are refused.
-func WithBaseURL(url string) Option { return func(s *settings) { s.BaseURL = &url } }
-
-// WithTimeout bounds each HTTP attempt, body included (default 60s).
-func WithTimeout(d time.Duration) Option { return func(s *settings) { s.Timeout = seconds(d) } }
-
-// WithConnectTimeout bounds connecting (default 5s).
-func WithConnectTimeout(d time.Duration) Option {
-	return func(s *settings) { s.ConnectTimeout = seconds(d) }
-}
-
-// WithTotalTimeout bounds each call across its retries and back-off (default: none; a
-// context deadline also bounds each call).
-func WithTotalTimeout(d time.Duration) Option {
-	return func(s *settings) { s.TotalTimeout = seconds(d) }
-}
-
-// WithMaxRetries sets how often a failed request is retried (default 2). Connection errors,
-// timeouts, 408, 409, 429 and 5xx are retried, honouring Retry-After.
-func WithMaxRetries(n int) Option { return func(s *settings) { s.MaxRetries = &n } }
-
-// WithMaxBodyBytes caps a response body (default 256 MiB).
-func WithMaxBodyBytes(n int64) Option { return func(s *settings) { s.MaxBodyBytes = &n } }
-
-// WithHeader adds a header to every request. Authorization cannot be set this way.
-func WithHeader(name, value string) Option {
-	return func(s *settings) {
-		if s.Headers == nil {
-			s.Headers = map[string]string{}
-		}
-		s.Headers[name] = value
-	}
-}
-
-// setUserAgent names this module and the library in User-Agent (so API operators can tell the
-// bindings apart), unless the caller set one with WithHeader.
+// setUserAgent names this module in User-Agent (so API operators can tell the bindings
+// apart), unless the caller set one with WithHeader. The library appends its own name
+// ("openint-rust/<version>") to either.
 func (s *settings) setUserAgent() {
 	for name := range s.Headers {
 		if strings.EqualFold(name, "User-Agent") {
@@ -85,42 +47,54 @@ func (s *settings) setUserAgent() {
 	if s.Headers == nil {
 		s.Headers = map[string]string{}
 	}
-	v := Version()
-	s.Headers["User-Agent"] = "openint-go/" + v + " openint-rust/" + v + " " + runtime.Version()
+	s.Headers["User-Agent"] = "openint-go/" + Version() + " " + runtime.Version()
 }
 
-func seconds(d time.Duration) *float64 {
-	s := d.Seconds()
-	return &s
-}
-
-// NewClient makes a client. Bad options give a KindInvalidArgument error naming the option.
+// NewClient makes a client. Bad options give a KindInvalidArgument error naming the option,
+// before any request.
 func NewClient(opts ...Option) (*Client, error) {
 	if abiError != nil {
 		return nil, abiError
 	}
-	var s settings
+	s := settings{maxInFlight: DefaultMaxInFlight}
 	for _, opt := range opts {
-		opt(&s)
+		if opt != nil {
+			opt.applyClient(&s)
+		}
+	}
+	if s.err != nil {
+		return nil, s.err
 	}
 	s.setUserAgent()
 	optionsJSON, err := json.Marshal(&s)
 	if err != nil {
 		// Only a non-finite duration can get here.
-		return nil, &Error{Kind: KindInvalidArgument, Message: "options: " + err.Error()}
+		return nil, invalidArgument("options: %v", err)
 	}
 	c, err := newCClient(optionsJSON)
 	if err != nil {
 		return nil, err
 	}
-	client := &Client{h: newHandle(c.free), c: c}
+	var sink *logSink
+	if s.logger != nil {
+		if sink, err = attachLogger(c, s.logger); err != nil {
+			c.free()
+			return nil, err
+		}
+	}
+	client := &Client{
+		h:     newHandle(func() { c.free(); sink.release() }),
+		c:     c,
+		slots: make(chan struct{}, s.maxInFlight),
+		sink:  sink,
+	}
 	client.cleanup = runtime.AddCleanup(client, (*handle).close, client.h)
 	return client, nil
 }
 
 // Close frees the client. It is idempotent and returns at once; later calls return ErrClosed.
 // Calls already running finish normally, and the library's client is freed when the last
-// one ends.
+// one ends. Pages already fetched keep working (GetNextPage included).
 func (c *Client) Close() error {
 	if c == nil || c.h == nil {
 		return nil
@@ -130,32 +104,75 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// ListConnectors fetches one page of GET /connector. ctx's deadline bounds the call
-// (retries included); its cancellation returns at once.
-func (c *Client) ListConnectors(ctx context.Context, params ListConnectorsParams) (*ConnectorPage, error) {
-	const op = "list connectors"
-	if c == nil || c.h == nil { // nil, or a Client not made by NewClient
+// enter takes a slot (waiting while WithMaxInFlight calls run, unless ctx ends first) and a
+// reference on the library client; leave gives both back.
+func (c *Client) enter(ctx context.Context, op string) (leave func(), err error) {
+	if c == nil || c.h == nil || c.h.isClosed() {
 		return nil, ErrClosed
 	}
-	timeout, err := callTimeout(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	paramsJSON, err := params.json(timeout)
-	if err != nil {
-		return nil, err
+	select {
+	case c.slots <- struct{}{}:
+	default:
+		select {
+		case c.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, contextError(op, ctx.Err())
+		}
 	}
 	if !c.h.acquire() {
+		<-c.slots
 		return nil, ErrClosed
 	}
-	p, err := await(ctx, op, func() (cPage, error) {
-		defer c.h.release()
-		p, err := c.c.listConnectors(paramsJSON)
-		runtime.KeepAlive(c)
-		return p, err
-	}, cPage.free)
+	return func() {
+		c.h.release()
+		<-c.slots
+	}, nil
+}
+
+// call runs one non-list operation and decodes its answer into a new T. params is the JSON
+// params object; body, when set, is merged into the request body (healthEcho, handleWebhook).
+func call[T any](c *Client, ctx context.Context, op string, params []byte, body map[string]any, opts []RequestOption) (*T, error) {
+	if c == nil || c.h == nil {
+		return nil, ErrClosed
+	}
+	cfg, err := newCallConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	return newConnectorPage(c, p)
+	timeout, fromDeadline, err := bound(ctx, cfg.timeout, op)
+	if err != nil {
+		return nil, err
+	}
+	options, err := cfg.json(timeout, body)
+	if err != nil {
+		return nil, err
+	}
+	leave, err := c.enter(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	k, err := newCanceller(ctx)
+	if err != nil {
+		leave()
+		return nil, err
+	}
+	r, err := c.c.call(op, params, options, k.handle(), cfg.into != nil)
+	k.release()
+	leave()
+	runtime.KeepAlive(c)
+	if err != nil {
+		return nil, fromContext(ctx, err, fromDeadline)
+	}
+	v := new(T)
+	if !json.Valid(r.body) {
+		// The body is not quoted: an answer is no place to echo into error logs.
+		return nil, decodeError("%s: the answer (%d bytes) is not JSON", op, len(r.body))
+	}
+	if err := decodeModel(r.body, v); err != nil {
+		return nil, decodeError("%s: the answer does not match the model: %v", op, err)
+	}
+	if cfg.into != nil {
+		*cfg.into = *r.resp
+	}
+	return v, nil
 }

@@ -39,7 +39,7 @@ func TestABICheck(t *testing.T) {
 
 // Kind numbers and names must be the library's (OpenintStatus).
 func TestKindsMatchTheLibrary(t *testing.T) {
-	for k := KindInvalidArgument; k <= KindInternal; k++ {
+	for k := KindInvalidArgument; k <= KindProtocol; k++ {
 		if k.String() != statusName(uint32(k)) {
 			t.Fatalf("Kind %d is %q here, %q in the library", int(k), k, statusName(uint32(k)))
 		}
@@ -47,7 +47,7 @@ func TestKindsMatchTheLibrary(t *testing.T) {
 			t.Fatalf("no sentinel for %v", k)
 		}
 	}
-	if statusName(uint32(KindInternal)+1) != "unknown" {
+	if statusName(uint32(KindProtocol)+1) != "unknown" {
 		t.Fatal("the library has a status this package does not know")
 	}
 }
@@ -96,9 +96,9 @@ func TestBadParamsFailBeforeAnyRequest(t *testing.T) {
 		p     ListConnectorsParams
 		names string
 	}{
-		{ListConnectorsParams{Limit: 3001}, `"limit"`},
-		{ListConnectorsParams{Limit: -1}, `"limit"`},
-		{ListConnectorsParams{Offset: -5}, `"offset"`},
+		{ListConnectorsParams{Limit: Ptr(3001)}, `"limit"`},
+		{ListConnectorsParams{Limit: Ptr(-1)}, `"limit"`},
+		{ListConnectorsParams{Offset: Ptr(-5)}, `"offset"`},
 		{ListConnectorsParams{Expand: []Expand{"bogus"}}, `"bogus"`},
 		{ListConnectorsParams{Expand: []Expand{""}}, `"expand"`},
 	}
@@ -146,20 +146,20 @@ func TestEnvironmentDefaults(t *testing.T) {
 func TestDefaultHeaders(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
-	c := newTestClient(t, s.BaseURL, WithHeader("X-Trace-Id", "trace-1"), WithHeader("X-Team", "ünï"), WithToken("tok"))
+	c := newTestClient(t, s.BaseURL, WithHeader("X-Trace-Id", "trace-1"), WithHeader("X-Team", "a b"), WithToken("tok"))
 	if err := listOnce(c); err != nil {
 		t.Fatal(err)
 	}
 	h := s.requests(t)[0].Headers
-	if h["x-trace-id"] != "trace-1" || h["authorization"] != "Bearer tok" || !strings.HasPrefix(h["user-agent"], "openint-go/"+Version()+" openint-rust/") {
+	if h["x-trace-id"] != "trace-1" || h["authorization"] != "Bearer tok" || h["user-agent"] != "openint-go/"+Version()+" "+runtime.Version()+" openint-rust/"+Version() {
 		t.Fatalf("headers %v", h)
 	}
-	// The caller's own User-Agent wins.
+	// The caller's own User-Agent replaces this module's (the library still names itself).
 	c = newTestClient(t, s.BaseURL, WithHeader("user-agent", "mine/1"))
 	if err := listOnce(c); err != nil {
 		t.Fatal(err)
 	}
-	if ua := s.requests(t)[1].Headers["user-agent"]; ua != "mine/1" {
+	if ua := s.requests(t)[1].Headers["user-agent"]; ua != "mine/1 openint-rust/"+Version() {
 		t.Fatalf("user-agent %q", ua)
 	}
 }
@@ -170,7 +170,7 @@ func TestCloseIsIdempotentAndCallsAfterCloseFail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 10})
+	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(10)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestCleanupFreesWhatIsNotClosed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 3}); err != nil {
+			if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(3)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -279,7 +279,7 @@ func TestBreakFreesThePage(t *testing.T) {
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
 	n := 0
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: 30}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(30)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -293,7 +293,7 @@ func TestBreakFreesThePage(t *testing.T) {
 	if live := c.pages.Load(); live != 0 {
 		t.Fatalf("%d pages alive after break", live)
 	}
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: 30}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(30)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,7 +316,7 @@ func TestGoroutinesShareOneClient(t *testing.T) {
 			defer wg.Done()
 			for round := range 3 {
 				var n int
-				for item, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: 10 + g}) {
+				for item, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(10 + g)}) {
 					if err != nil {
 						t.Errorf("goroutine %d: %v", g, err)
 						return

@@ -3,84 +3,124 @@ package openint
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 )
 
-// A C call cannot be interrupted, so a context acts on it in two ways:
-//   - its deadline becomes the call's timeout in the library (retries and back-off included),
-//     so the blocking call itself ends by the deadline;
-//   - its cancellation makes the Go call return at once; the abandoned C call finishes in the
-//     background (bounded by the client's timeouts) and its result is freed.
+// A context acts on a call in the library in two ways:
+//   - its deadline becomes the call's timeout (retries and back-off included), so the library
+//     ends the call by the deadline on its own, even for a context whose Done channel is nil;
+//   - its Done channel fires the call's cancel handle (context.AfterFunc), and the library
+//     stops whatever it is doing (connecting, sending, waiting, reading, backing off) within
+//     about 10 ms and returns CANCELLED.
+// The call runs on the caller's goroutine: no goroutine is started per call, and none is left
+// behind when the context ends.
 
-// callTimeout is the time left before ctx's deadline, in seconds, for the library's timeout;
-// 0 when ctx has no deadline. It fails when ctx is already done, before any request.
-func callTimeout(ctx context.Context, op string) (float64, error) {
+// deadlineSlack is how close to the context's deadline a library timeout counts as the
+// deadline's doing (the library's clock and Go's differ by scheduling delays).
+const deadlineSlack = 20 * time.Millisecond
+
+// bound is the timeout of one call: the sooner of the context's deadline and the call's own
+// timeout, in seconds (0: none), and whether it came from the deadline. It fails when ctx is
+// already done, before any request.
+func bound(ctx context.Context, own time.Duration, op string) (secs float64, fromDeadline bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return 0, contextError(op, err)
+		return 0, false, contextError(op, err)
 	}
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return 0, nil
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if left < time.Millisecond { // the library's shortest timeout
+			return 0, false, contextError(op, context.DeadlineExceeded)
+		}
+		if own == 0 || left < own {
+			return left.Seconds(), true, nil
+		}
 	}
-	left := time.Until(deadline)
-	if left <= 0 {
-		return 0, contextError(op, context.DeadlineExceeded)
-	}
-	return left.Seconds(), nil
+	return own.Seconds(), false, nil
 }
 
-// contextError wraps ctx.Err() so errors.Is(err, context.Canceled) and
-// errors.Is(err, context.DeadlineExceeded) work.
-func contextError(op string, err error) error {
-	return fmt.Errorf("openint: %s: %w", op, err)
+// contextError is the error of a call the context ended before the library was called.
+func contextError(op string, err error) *Error {
+	e := &Error{Kind: KindCancelled, Message: op + ": " + err.Error(), cause: err}
+	if errors.Is(err, context.DeadlineExceeded) {
+		e.Kind = KindTimeout
+	}
+	return e
 }
 
-// withDeadlineCause marks a library timeout that came from ctx's deadline, so that
-// errors.Is(err, context.DeadlineExceeded) holds as well as errors.Is(err, ErrTimeout).
-func withDeadlineCause(ctx context.Context, err error) error {
+// fromContext ties a library error to the context that caused it: a call cancelled through
+// the context's cancel handle, or timed out at the context's deadline, wraps ctx's error.
+func fromContext(ctx context.Context, err error, fromDeadline bool) error {
 	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindTimeout {
+	if !errors.As(err, &e) || (e.Kind != KindCancelled && e.Kind != KindTimeout) {
 		return err
 	}
-	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
-		e.cause = context.DeadlineExceeded
+	switch cerr := ctx.Err(); {
+	case cerr != nil:
+		e.cause = cerr
+	case fromDeadline:
+		// The library's timer (set from the deadline) can fire a moment before ctx's own.
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= deadlineSlack {
+			e.cause = context.DeadlineExceeded
+		}
+	}
+	if errors.Is(e.cause, context.DeadlineExceeded) {
+		e.Kind = KindTimeout
 	}
 	return err
 }
 
-// await runs call, a blocking C call, and returns its result, or ctx's error as soon as ctx is
-// done. An abandoned result is handed to discard when the call ends (to free its C handle).
-func await[T any](ctx context.Context, op string, call func() (T, error), discard func(T)) (T, error) {
+// canceller fires a library cancel handle when a context is done.
+type canceller struct {
+	c     cCancel
+	stop  func() bool
+	fired chan struct{}
+}
+
+// newCanceller returns nil for a context that can never be cancelled (no Done channel).
+func newCanceller(ctx context.Context) (*canceller, error) {
 	if ctx.Done() == nil {
-		// Never cancelled (e.g. context.Background()): no goroutine needed.
-		v, err := call()
-		return v, withDeadlineCause(ctx, err)
+		return nil, nil
 	}
-	type result struct {
-		v   T
-		err error
+	c, err := newCCancel()
+	if err != nil {
+		return nil, err
 	}
-	done := make(chan result, 1)
-	go func() {
-		v, err := call()
-		done <- result{v, err}
-	}()
+	k := &canceller{c: c, fired: make(chan struct{})}
+	k.stop = context.AfterFunc(ctx, func() {
+		c.fire()
+		close(k.fired)
+	})
+	return k, nil
+}
+
+// handle is the cancel handle to pass to the library (nil: none).
+func (k *canceller) handle() *cCancel {
+	if k == nil {
+		return nil
+	}
+	return &k.c
+}
+
+// cancelled reports whether the handle fired.
+func (k *canceller) cancelled() bool {
+	if k == nil {
+		return false
+	}
 	select {
-	case r := <-done:
-		return r.v, withDeadlineCause(ctx, r.err)
-	case <-ctx.Done():
-		select {
-		case r := <-done: // finished at the same moment: keep the result
-			return r.v, withDeadlineCause(ctx, r.err)
-		default:
-		}
-		go func() {
-			if r := <-done; r.err == nil {
-				discard(r.v)
-			}
-		}()
-		var zero T
-		return zero, contextError(op, ctx.Err())
+	case <-k.fired:
+		return true
+	default:
+		return false
 	}
+}
+
+// release stops watching the context and frees the handle, after a firing in progress ends.
+func (k *canceller) release() {
+	if k == nil {
+		return
+	}
+	if !k.stop() {
+		<-k.fired
+	}
+	k.c.free()
 }

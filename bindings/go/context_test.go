@@ -63,7 +63,7 @@ func TestContextDeadlineBoundsEachPage(t *testing.T) {
 			}
 			var n int
 			var last error
-			for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{Limit: 50}) {
+			for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{Limit: Ptr(50)}) {
 				if err != nil {
 					last = err
 					break
@@ -91,7 +91,7 @@ func TestContextCancelStopsAutoPagingBeforeTheNextPage(t *testing.T) {
 	defer cancel()
 	var n int
 	var last error
-	for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{Limit: 50}) {
+	for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{Limit: Ptr(50)}) {
 		if err != nil {
 			last = err
 			break
@@ -120,7 +120,7 @@ func TestContextCancelDuringACall(t *testing.T) {
 		t.Fatalf("got %v, want an error wrapping context.Canceled", err)
 	}
 	// The same for GetNextPage.
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 5})
+	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestDoneContextMakesNoRequest(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 5})
+	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(5)})
 	if err != nil {
 		t.Fatal(err)
 	}

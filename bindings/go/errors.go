@@ -26,6 +26,8 @@ const (
 	KindDecode              Kind = 13 // a 2xx answer that is not the expected JSON, or a server ignoring offset
 	KindBodyTooLarge        Kind = 14 // the body passed WithMaxBodyBytes
 	KindInternal            Kind = 15 // a bug in the library; please report it
+	KindCancelled           Kind = 16 // the call's context was cancelled (its cancel handle fired)
+	KindProtocol            Kind = 17 // the answer was not valid HTTP (garbage status line, header flood)
 )
 
 var kindNames = map[Kind]string{
@@ -34,7 +36,8 @@ var kindNames = map[Kind]string{
 	KindPermissionDenied: "permission_denied", KindNotFound: "not_found", KindConflict: "conflict",
 	KindUnprocessableEntity: "unprocessable_entity", KindRateLimited: "rate_limited",
 	KindInternalServer: "internal_server", KindAPIStatus: "api_status", KindDecode: "decode",
-	KindBodyTooLarge: "body_too_large", KindInternal: "internal",
+	KindBodyTooLarge: "body_too_large", KindInternal: "internal", KindCancelled: "cancelled",
+	KindProtocol: "protocol",
 }
 
 // String is the library's name of the kind, e.g. "not_found".
@@ -63,6 +66,8 @@ var (
 	ErrDecode              = errors.New("openint: unexpected response body")
 	ErrBodyTooLarge        = errors.New("openint: response body too large")
 	ErrInternal            = errors.New("openint: internal library error")
+	ErrCancelled           = errors.New("openint: cancelled")
+	ErrProtocol            = errors.New("openint: invalid HTTP answer")
 
 	// ErrClosed is returned by calls on a closed Client (and on pages of a closed Client).
 	ErrClosed = errors.New("openint: client is closed")
@@ -74,41 +79,51 @@ var sentinels = map[Kind]error{
 	KindPermissionDenied: ErrPermissionDenied, KindNotFound: ErrNotFound, KindConflict: ErrConflict,
 	KindUnprocessableEntity: ErrUnprocessableEntity, KindRateLimited: ErrRateLimited,
 	KindInternalServer: ErrInternalServer, KindAPIStatus: ErrAPIStatus, KindDecode: ErrDecode,
-	KindBodyTooLarge: ErrBodyTooLarge, KindInternal: ErrInternal,
+	KindBodyTooLarge: ErrBodyTooLarge, KindInternal: ErrInternal, KindCancelled: ErrCancelled,
+	KindProtocol: ErrProtocol,
 }
 
 // Error is every failure the library reports. It never contains the token.
+//
+// A call stopped by its context is an Error too: KindCancelled when the context was
+// cancelled, KindTimeout when its deadline passed, and errors.Is(err, context.Canceled) or
+// errors.Is(err, context.DeadlineExceeded) holds (Unwrap returns the context's error).
 type Error struct {
 	Kind       Kind
 	StatusCode int    // the HTTP status of API status errors, else 0
 	Message    string // the server's message for API status errors, else what went wrong
 	Code       string // the server's machine-readable code, e.g. "NOT_FOUND", when sent
-	Body       string // the raw body of an API status error
+	Body       string // the raw body of an API status error (at most its first 64 KiB)
 	RequestID  string // the x-request-id (or request-id) response header, when sent
 	Retries    int    // retries made before giving up
+	Method     string // the HTTP method of the failed request, when one was made
+	URL        string // the URL of the failed request (never with credentials), when one was made
 
-	// cause is the context error when a timeout came from the context's deadline.
+	// display is the library's one-line form of the error (status, code, message, request,
+	// request id, retries); errors made in Go leave it empty.
+	display string
+	// cause is the context's error when the context ended the call.
 	cause error
 }
 
+// Error is one line: the library's description (which names the request when one was made),
+// then the context's error when the context ended the call.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("openint: ")
-	switch {
-	case e.StatusCode != 0 && e.Code != "":
-		fmt.Fprintf(&b, "HTTP %d %s: ", e.StatusCode, e.Code)
-	case e.StatusCode != 0:
-		fmt.Fprintf(&b, "HTTP %d: ", e.StatusCode)
-	default:
-		b.WriteString(e.Kind.String())
-		b.WriteString(": ")
+	if e.display != "" {
+		b.WriteString(e.display)
+	} else {
+		b.WriteString(e.Message)
+		if e.RequestID != "" {
+			fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+		}
+		if e.Retries > 0 {
+			fmt.Fprintf(&b, " (after %d retries)", e.Retries)
+		}
 	}
-	b.WriteString(e.Message)
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
-	}
-	if e.Retries > 0 {
-		fmt.Fprintf(&b, " (after %d retries)", e.Retries)
+	if e.cause != nil && !strings.Contains(b.String(), e.cause.Error()) {
+		fmt.Fprintf(&b, " (%v)", e.cause)
 	}
 	return b.String()
 }
@@ -119,11 +134,17 @@ func (e *Error) Is(target error) bool {
 	return ok && s == target
 }
 
-// Unwrap gives context.DeadlineExceeded when the library timed out because the context's
-// deadline passed.
+// Unwrap gives the context's error (context.Canceled or context.DeadlineExceeded) when the
+// context ended the call.
 func (e *Error) Unwrap() error { return e.cause }
 
-// decodeError is a KindDecode error for a body the library accepted but Go cannot decode.
+// decodeError is a KindDecode error for an answer the library accepted but that does not
+// match this package's model.
 func decodeError(format string, args ...any) *Error {
 	return &Error{Kind: KindDecode, Message: fmt.Sprintf(format, args...)}
+}
+
+// invalidArgument is a KindInvalidArgument error found in Go, before any request.
+func invalidArgument(format string, args ...any) *Error {
+	return &Error{Kind: KindInvalidArgument, Message: fmt.Sprintf(format, args...)}
 }

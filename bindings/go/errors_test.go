@@ -33,7 +33,7 @@ func checkKind(t testing.TB, err error, k Kind, sentinel error) *Error {
 }
 
 func listOnce(c *Client) error {
-	_, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 5})
+	_, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(5)})
 	return err
 }
 
@@ -180,7 +180,7 @@ func TestBadBodies(t *testing.T) {
 	t.Run("gzip", func(t *testing.T) {
 		t.Parallel()
 		s := newScenario(t, map[string]any{"gzip": true})
-		got := listAll(t, newTestClient(t, s.BaseURL), ListConnectorsParams{Limit: 100})
+		got := listAll(t, newTestClient(t, s.BaseURL), ListConnectorsParams{Limit: Ptr(100)})
 		want := oracle(t, 171, false)
 		if len(got) != len(want) {
 			t.Fatalf("%d items", len(got))

@@ -3,14 +3,25 @@ package openint
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
+	"fmt"
+	"log/slog"
 )
 
-// The real server omits most fields and adds fields and enum values before any schema lists
-// them (API-NOTES). So: only Name is required, optional fields are pointers or nil slices,
-// enums are plain string types that keep any value, and each Connector keeps its item's JSON
-// exactly as the server sent it (Raw), from which Extra recovers the fields this version does
-// not know.
+// The models of the answers. The real server omits fields, adds fields and adds enum values
+// before any schema lists them (docs/API-BEHAVIOUR.md), so:
+//   - only the fields the SDK cannot do without are required (`openint:"required"`); the
+//     others are pointers, nil slices or raw JSON, nil when absent;
+//   - enums are string types that keep any value;
+//   - free-form JSON (settings, config, data, metadata, schemas) is json.RawMessage, exactly as
+//     sent (a JSON null stays "null", an absent field is nil);
+//   - every model keeps its JSON exactly as the server sent it in Raw, and Extra() returns the
+//     fields this version does not know;
+//   - timestamps stay strings (the API sends PostgreSQL text, e.g.
+//     "2026-12-01 16:45:22.158466+00", not RFC 3339).
+//
+// Raw and the json.RawMessage fields are slices of the answer's one buffer (for a list, the
+// page's): keeping one item keeps its page's bytes. bytes.Clone them to keep a small part of a
+// big page. json.Unmarshal into a model works the same way (on a copy of its input).
 
 // Stage is a release stage. Values this version does not list are kept as sent.
 type Stage string
@@ -45,15 +56,32 @@ const (
 	PlatformCloud   Platform = "cloud"
 )
 
-// Expand names extra data GET /connector can include.
-type Expand string
+// ConnectionStatus is the health of a connection's credentials. Unknown values are kept.
+type ConnectionStatus string
 
-// ExpandSchemas adds each connector's JSON Schemas (Connector.Schemas).
-const ExpandSchemas Expand = "schemas"
+const (
+	ConnectionStatusHealthy      ConnectionStatus = "healthy"
+	ConnectionStatusDisconnected ConnectionStatus = "disconnected"
+	ConnectionStatusError        ConnectionStatus = "error"
+	ConnectionStatusManual       ConnectionStatus = "manual"
+	// ConnectionStatusUnknown: the connection was imported without a check.
+	ConnectionStatusUnknown ConnectionStatus = "unknown"
+)
 
-// Connector is one item of GET /connector.
+// Role is who a token belongs to (Viewer). Unknown values are kept.
+type Role string
+
+const (
+	RoleAnon     Role = "anon"
+	RoleCustomer Role = "customer"
+	RoleUser     Role = "user"
+	RoleOrg      Role = "org"
+	RoleSystem   Role = "system"
+)
+
+// Connector is one item of listConnectors (GET /connector).
 type Connector struct {
-	Name                  string            `json:"name"`
+	Name                  string            `json:"name" openint:"required"`
 	DisplayName           *string           `json:"display_name,omitempty"`
 	LogoURL               *string           `json:"logo_url,omitempty"`
 	Stage                 *Stage            `json:"stage,omitempty"`
@@ -73,7 +101,7 @@ type Connector struct {
 
 // Scope is an OAuth scope a connector can ask for.
 type Scope struct {
-	Scope       string  `json:"scope"`
+	Scope       string  `json:"scope" openint:"required"`
 	DisplayName *string `json:"display_name,omitempty"`
 	Description *string `json:"description,omitempty"`
 }
@@ -90,12 +118,12 @@ type ConnectorSchemas struct {
 }
 
 // Integration is an integration of a connector. A JSON null and an absent field both read as
-// nil here; Connector.Raw tells them apart.
+// nil in the pointer fields; Connector.Raw tells them apart.
 type Integration struct {
 	ID            *string         `json:"id,omitempty"`
 	Standard      json.RawMessage `json:"standard,omitempty"`   // any JSON value
 	External      json.RawMessage `json:"external,omitempty"`   // any JSON value
-	CreatedAt     *string         `json:"created_at,omitempty"` // PostgreSQL text, e.g. "2026-11-27 21:33:04.647469+00"
+	CreatedAt     *string         `json:"created_at,omitempty"` // PostgreSQL text
 	UpdatedAt     *string         `json:"updated_at,omitempty"`
 	ConnectorName *string         `json:"connector_name,omitempty"`
 	Name          *string         `json:"name,omitempty"`
@@ -107,57 +135,310 @@ type Integration struct {
 	Version       *string         `json:"version,omitempty"`
 }
 
-// UnmarshalJSON decodes the known fields, insists on "name", and keeps a copy of the item's
-// JSON in Raw.
-func (c *Connector) UnmarshalJSON(data []byte) error {
-	return c.decode(bytes.Clone(data))
+// Connection is a customer's connection to a connector. Settings (the credentials) come only
+// with IncludeSecrets. fmt and slog show neither Settings nor StatusMessage.
+type Connection struct {
+	ID                string  `json:"id" openint:"required"`
+	CustomerID        *string `json:"customer_id,omitempty"`
+	ConnectorConfigID *string `json:"connector_config_id,omitempty"`
+	IntegrationID     *string `json:"integration_id,omitempty"`
+	// StatusMessage can contain text from the provider's answer, secrets included: do not
+	// log it.
+	StatusMessage *string           `json:"status_message,omitempty"`
+	CreatedAt     *string           `json:"created_at,omitempty"`
+	UpdatedAt     *string           `json:"updated_at,omitempty"`
+	DisplayName   *string           `json:"display_name,omitempty"`
+	Disabled      *bool             `json:"disabled,omitempty"`
+	Status        *ConnectionStatus `json:"status,omitempty"`
+	Metadata      json.RawMessage   `json:"metadata,omitempty"`
+	ConnectorName *string           `json:"connector_name,omitempty"`
+	// Settings are the credentials, present only with IncludeSecrets.
+	Settings json.RawMessage `json:"settings,omitempty"`
+	// Connector comes with ConnectionExpandConnector.
+	Connector *Connector `json:"connector,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
 }
 
-// decode fills c from raw, which it keeps as Raw (the caller hands it over).
-func (c *Connector) decode(raw []byte) error {
-	type fields Connector // the same fields without the UnmarshalJSON method
-	var v struct {
-		*fields
-		Name *string `json:"name"` // shadows fields.Name so a missing "name" is seen
-	}
-	*c = Connector{}
-	v.fields = (*fields)(c)
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return err
-	}
-	if v.Name == nil {
-		return errMissingName
-	}
-	c.Name = *v.Name
-	c.Raw = raw
-	return nil
+// ConnectorConfig is an organization's configuration of a connector (OAuth client, scopes,
+// ...). fmt and slog do not show Config, which can hold client secrets.
+type ConnectorConfig struct {
+	ID            string          `json:"id" openint:"required"`
+	CreatedAt     *string         `json:"created_at,omitempty"`
+	UpdatedAt     *string         `json:"updated_at,omitempty"`
+	OrgID         *string         `json:"org_id,omitempty"`
+	DisplayName   *string         `json:"display_name,omitempty"`
+	Disabled      *bool           `json:"disabled,omitempty"`
+	Metadata      json.RawMessage `json:"metadata,omitempty"`
+	ConnectorName *string         `json:"connector_name,omitempty"`
+	// Config is the connector's configuration as stored.
+	Config json.RawMessage `json:"config,omitempty"`
+	// Connector comes with ConnectorConfigExpandConnector (with its schemas with
+	// ConnectorConfigExpandConnectorSchemas too).
+	Connector *Connector `json:"connector,omitempty"`
+	// ConnectionCount comes with ConnectorConfigExpandConnectionCount.
+	ConnectionCount *int64 `json:"connection_count,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
 }
 
-var errMissingName = errors.New(`connector has no "name"`)
+// Customer is what upsertCustomer returns, with the customer's long-lived APIKey (not shown
+// by fmt or slog).
+type Customer struct {
+	ID        string          `json:"id" openint:"required"`
+	OrgID     *string         `json:"org_id,omitempty"`
+	APIKey    *string         `json:"api_key,omitempty"`
+	Metadata  json.RawMessage `json:"metadata,omitempty"`
+	CreatedAt *string         `json:"created_at,omitempty"`
+	UpdatedAt *string         `json:"updated_at,omitempty"`
 
-// knownConnectorFields are the JSON keys Connector decodes.
-var knownConnectorFields = map[string]bool{
-	"name": true, "display_name": true, "logo_url": true, "stage": true, "platforms": true,
-	"schemas": true, "auth_type": true, "required_scopes": true, "openint_default_scopes": true,
-	"openint_allowed_scopes": true, "scopes": true, "has_openint_credentials": true,
-	"integrations": true,
+	Raw json.RawMessage `json:"-"`
 }
+
+// CustomerSummary is a customer as listCustomers lists it: built from its connections.
+type CustomerSummary struct {
+	ID              *string `json:"id,omitempty"`
+	ConnectionCount *int64  `json:"connection_count,omitempty"`
+	CreatedAt       *string `json:"created_at,omitempty"`
+	UpdatedAt       *string `json:"updated_at,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// Event is something that happened (connection checked, deleted, ...).
+type Event struct {
+	ID         string          `json:"id" openint:"required"`
+	Name       *string         `json:"name,omitempty"`
+	Timestamp  *string         `json:"timestamp,omitempty"`
+	Data       json.RawMessage `json:"data,omitempty"`
+	User       json.RawMessage `json:"user,omitempty"`
+	V          *string         `json:"v,omitempty"`
+	OrgID      *string         `json:"org_id,omitempty"`
+	UserID     *string         `json:"user_id,omitempty"`
+	CustomerID *string         `json:"customer_id,omitempty"`
+	Prompt     *string         `json:"prompt,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// CreateTokenResponse is a customer's Connect token, the magic link that carries it, and the
+// customer's long-lived API key. fmt and slog show none of them.
+type CreateTokenResponse struct {
+	Token        string  `json:"token" openint:"required"`
+	MagicLinkURL string  `json:"magic_link_url" openint:"required"`
+	APIKey       *string `json:"api_key,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// Viewer is who the token belongs to.
+type Viewer struct {
+	Role       Role    `json:"role" openint:"required"`
+	OrgID      *string `json:"orgId,omitempty"`
+	CustomerID *string `json:"customerId,omitempty"`
+	UserID     *string `json:"userId,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// ConnectorStatus is one connector's status for the organization.
+type ConnectorStatus struct {
+	Name                  string `json:"name" openint:"required"`
+	HasConnectionForOrg   *bool  `json:"hasConnectionForOrg,omitempty"`
+	IsHealthyForOrg       *bool  `json:"isHealthyForOrg,omitempty"`
+	HasDefaultCredentials *bool  `json:"hasDefaultCredentials,omitempty"`
+	Complete              *bool  `json:"complete,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// ConnectorStatusList is connectorStatus's answer: every connector's status (counts the
+// server adds are in Extra()).
+type ConnectorStatusList struct {
+	List []ConnectorStatus `json:"list"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// CheckConnectionResponse is the status a check found. A failed check is still an answer,
+// with status disconnected or error.
+type CheckConnectionResponse struct {
+	ID     string            `json:"id" openint:"required"`
+	Status *ConnectionStatus `json:"status,omitempty"`
+	// StatusMessage can contain text from the provider's answer, secrets included.
+	StatusMessage *string `json:"status_message,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// Deleted is what a delete returns: the id deleted.
+type Deleted struct {
+	ID string `json:"id" openint:"required"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// Health is health's answer.
+type Health struct {
+	OK *bool `json:"ok,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// HealthEcho is healthEcho's answer: the body sent, as the server read it.
+type HealthEcho struct {
+	Input json.RawMessage `json:"input,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// WebhookResponse is what the connector's handler made of a webhook.
+type WebhookResponse struct {
+	Status string          `json:"status" openint:"required"`
+	Info   json.RawMessage `json:"info,omitempty"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// MessageTemplate is messageTemplate's answer.
+type MessageTemplate struct {
+	Language string `json:"language" openint:"required"`
+	Template string `json:"template" openint:"required"`
+
+	Raw json.RawMessage `json:"-"`
+}
+
+// unmarshalModel decodes a copy of data (Raw keeps it). JSON null leaves v alone, as
+// encoding/json's convention for Unmarshalers asks.
+func unmarshalModel[T any](data []byte, v *T) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return nil
+	}
+	return decodeModel(bytes.Clone(data), v)
+}
+
+// UnmarshalJSON decodes the known fields, insists on the required ones, and keeps a copy of
+// the JSON in Raw.
+func (c *Connector) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
 
 // Extra returns the top-level fields of Raw this version of the package does not know, e.g.
 // fields the API added later. It is nil when there are none.
-func (c *Connector) Extra() map[string]json.RawMessage {
-	var all map[string]json.RawMessage
-	if json.Unmarshal(c.Raw, &all) != nil {
-		return nil
-	}
-	var extra map[string]json.RawMessage
-	for k, v := range all {
-		if !knownConnectorFields[k] {
-			if extra == nil {
-				extra = map[string]json.RawMessage{}
-			}
-			extra[k] = v
-		}
-	}
-	return extra
+func (c *Connector) Extra() map[string]json.RawMessage { return extraFields[Connector](c.Raw) }
+
+func (c *Connection) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, c) }
+func (c *Connection) Extra() map[string]json.RawMessage { return extraFields[Connection](c.Raw) }
+
+func (c *ConnectorConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
+func (c *ConnectorConfig) Extra() map[string]json.RawMessage {
+	return extraFields[ConnectorConfig](c.Raw)
 }
+
+func (c *Customer) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, c) }
+func (c *Customer) Extra() map[string]json.RawMessage { return extraFields[Customer](c.Raw) }
+
+func (c *CustomerSummary) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
+func (c *CustomerSummary) Extra() map[string]json.RawMessage {
+	return extraFields[CustomerSummary](c.Raw)
+}
+
+func (e *Event) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, e) }
+func (e *Event) Extra() map[string]json.RawMessage { return extraFields[Event](e.Raw) }
+
+func (t *CreateTokenResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, t) }
+func (t *CreateTokenResponse) Extra() map[string]json.RawMessage {
+	return extraFields[CreateTokenResponse](t.Raw)
+}
+
+func (v *Viewer) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, v) }
+func (v *Viewer) Extra() map[string]json.RawMessage { return extraFields[Viewer](v.Raw) }
+
+func (s *ConnectorStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, s) }
+func (s *ConnectorStatus) Extra() map[string]json.RawMessage {
+	return extraFields[ConnectorStatus](s.Raw)
+}
+
+func (l *ConnectorStatusList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, l) }
+func (l *ConnectorStatusList) Extra() map[string]json.RawMessage {
+	return extraFields[ConnectorStatusList](l.Raw)
+}
+
+func (r *CheckConnectionResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, r) }
+func (r *CheckConnectionResponse) Extra() map[string]json.RawMessage {
+	return extraFields[CheckConnectionResponse](r.Raw)
+}
+
+func (d *Deleted) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, d) }
+func (d *Deleted) Extra() map[string]json.RawMessage { return extraFields[Deleted](d.Raw) }
+
+func (h *Health) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, h) }
+func (h *Health) Extra() map[string]json.RawMessage { return extraFields[Health](h.Raw) }
+
+func (h *HealthEcho) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, h) }
+func (h *HealthEcho) Extra() map[string]json.RawMessage { return extraFields[HealthEcho](h.Raw) }
+
+func (w *WebhookResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, w) }
+func (w *WebhookResponse) Extra() map[string]json.RawMessage {
+	return extraFields[WebhookResponse](w.Raw)
+}
+
+func (m *MessageTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
+func (m *MessageTemplate) Extra() map[string]json.RawMessage {
+	return extraFields[MessageTemplate](m.Raw)
+}
+
+// Secret-bearing models print and log without their secrets. (Raw and the fields themselves
+// still hold them; json.Marshal includes them.)
+
+func set[T any](p *T) string {
+	if p == nil {
+		return "<nil>"
+	}
+	return fmt.Sprint(*p)
+}
+
+func redacted(present bool) string {
+	if present {
+		return "[REDACTED]"
+	}
+	return "<nil>"
+}
+
+// String shows the connection without its settings and status message.
+func (c Connection) String() string {
+	return fmt.Sprintf("Connection{ID:%s ConnectorName:%s CustomerID:%s Status:%s Settings:%s StatusMessage:%s}",
+		c.ID, set(c.ConnectorName), set(c.CustomerID), set(c.Status), redacted(c.Settings != nil), redacted(c.StatusMessage != nil))
+}
+
+// LogValue logs the connection without its settings and status message.
+func (c Connection) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", c.ID), slog.String("connector_name", set(c.ConnectorName)),
+		slog.String("customer_id", set(c.CustomerID)), slog.String("status", set(c.Status)))
+}
+
+// String shows the config without its configuration.
+func (c ConnectorConfig) String() string {
+	return fmt.Sprintf("ConnectorConfig{ID:%s ConnectorName:%s DisplayName:%s Disabled:%s Config:%s}",
+		c.ID, set(c.ConnectorName), set(c.DisplayName), set(c.Disabled), redacted(c.Config != nil))
+}
+
+// LogValue logs the config without its configuration.
+func (c ConnectorConfig) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", c.ID), slog.String("connector_name", set(c.ConnectorName)))
+}
+
+// String shows the customer without its API key.
+func (c Customer) String() string {
+	return fmt.Sprintf("Customer{ID:%s OrgID:%s APIKey:%s}", c.ID, set(c.OrgID), redacted(c.APIKey != nil))
+}
+
+// LogValue logs the customer without its API key.
+func (c Customer) LogValue() slog.Value { return slog.GroupValue(slog.String("id", c.ID)) }
+
+// String shows that a token was made, not the token.
+func (t CreateTokenResponse) String() string {
+	return fmt.Sprintf("CreateTokenResponse{Token:%s MagicLinkURL:%s APIKey:%s}",
+		redacted(t.Token != ""), redacted(t.MagicLinkURL != ""), redacted(t.APIKey != nil))
+}
+
+// LogValue logs nothing of the token.
+func (t CreateTokenResponse) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -47,12 +48,17 @@ func TestAutoPagingListsEveryConnector(t *testing.T) {
 	t.Parallel()
 	const count = 171
 	for _, mode := range []string{"real", "spec"} {
-		for _, limit := range []int{0, 1, 7, 50, 57, 171, 1000, 3000} {
+		// -1: no limit (the server's default page size).
+		for _, limit := range []int{-1, 1, 7, 50, 57, 171, 1000, 3000} {
 			t.Run(fmt.Sprintf("%s/limit=%d", mode, limit), func(t *testing.T) {
 				t.Parallel()
 				s := newScenario(t, map[string]any{"mode": mode, "count": count})
 				c := newTestClient(t, s.BaseURL)
-				got := listAll(t, c, ListConnectorsParams{Limit: limit})
+				var p ListConnectorsParams
+				if limit >= 0 {
+					p.Limit = Ptr(limit)
+				}
+				got := listAll(t, c, p)
 				want := oracle(t, count, false)
 				if len(got) != len(want) {
 					t.Fatalf("listed %d connectors, want %d", len(got), len(want))
@@ -61,7 +67,7 @@ func TestAutoPagingListsEveryConnector(t *testing.T) {
 					checkConnector(t, got[i], want[i])
 				}
 				size := limit
-				if size == 0 {
+				if size < 0 {
 					size = 50 // the server's default page size
 				}
 				pages := (count + size - 1) / size
@@ -74,19 +80,47 @@ func TestAutoPagingListsEveryConnector(t *testing.T) {
 	}
 }
 
+// limit 0 is the server's meaning, zero items, not its default: one request, nothing listed.
+func TestLimitZeroMeansZeroItems(t *testing.T) {
+	t.Parallel()
+	s := newScenario(t, nil)
+	c := newTestClient(t, s.BaseURL)
+	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 0 || page.HasNextPage() {
+		t.Fatalf("limit 0: %d items, HasNextPage %v", len(page.Items), page.HasNextPage())
+	}
+	if got := listAll(t, c, ListConnectorsParams{Limit: Ptr(0)}); len(got) != 0 {
+		t.Fatalf("auto-paging with limit 0 listed %d connectors", len(got))
+	}
+	reqs := s.requests(t)
+	if len(reqs) != 2 || reqs[0].param("limit") != "0" || reqs[1].param("limit") != "0" {
+		t.Fatalf("requests: %+v", reqs)
+	}
+	// And nil is left out, so the server's default applies.
+	if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if q := s.requests(t)[2].Query; strings.Contains(q, "limit") {
+		t.Fatalf("an unset limit was sent: %q", q)
+	}
+}
+
 func TestAutoPagingFromOffsetAndPastTheEnd(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
 	want := oracle(t, 171, false)
-	got := listAll(t, c, ListConnectorsParams{Limit: 40, Offset: 100})
+	got := listAll(t, c, ListConnectorsParams{Limit: Ptr(40), Offset: Ptr(100)})
 	if len(got) != 71 {
 		t.Fatalf("listed %d connectors from offset 100, want 71", len(got))
 	}
 	for i := range got {
 		checkConnector(t, got[i], want[100+i])
 	}
-	if got := listAll(t, c, ListConnectorsParams{Offset: 5000}); len(got) != 0 {
+	if got := listAll(t, c, ListConnectorsParams{Offset: Ptr(5000)}); len(got) != 0 {
 		t.Fatalf("past the end: %d connectors", len(got))
 	}
 }
@@ -101,7 +135,7 @@ func TestPageChain(t *testing.T) {
 			s := newScenario(t, map[string]any{"mode": mode})
 			c := newTestClient(t, s.BaseURL)
 			want := oracle(t, 171, false)
-			page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: 50})
+			page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: Ptr(50)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +184,7 @@ func TestFullLastPageEndsWithNil(t *testing.T) {
 	ctx := context.Background()
 	s := newScenario(t, map[string]any{"count": 100})
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: 50, Offset: 50})
+	page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: Ptr(50), Offset: Ptr(50)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +198,7 @@ func TestFullLastPageEndsWithNil(t *testing.T) {
 	if n := len(s.requests(t)); n != 2 {
 		t.Fatalf("%d requests, want 2", n)
 	}
-	past, err := c.ListConnectors(ctx, ListConnectorsParams{Offset: 500})
+	past, err := c.ListConnectors(ctx, ListConnectorsParams{Offset: Ptr(500)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +211,7 @@ func TestExpandSchemas(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	got := listAll(t, c, ListConnectorsParams{Limit: 100, Expand: []Expand{ExpandSchemas}})
+	got := listAll(t, c, ListConnectorsParams{Limit: Ptr(100), Expand: []Expand{ExpandSchemas}})
 	want := oracle(t, 171, true)
 	if len(got) != len(want) {
 		t.Fatalf("listed %d, want %d", len(got), len(want))
@@ -199,7 +233,7 @@ func TestServerIgnoringOffsetIsAnError(t *testing.T) {
 	c := newTestClient(t, s.BaseURL)
 	var n int
 	var last error
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: 50}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(50)}) {
 		if err != nil {
 			last = err
 			continue
@@ -219,7 +253,7 @@ func TestClosedPage(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 10})
+	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(10)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +274,7 @@ func TestConcurrentGetNextPageOnOnePage(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: 20})
+	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(20)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,89 @@
+package openint
+
+// The library's log lines, routed to a *slog.Logger (WithLogger). The library calls a C
+// function (cgo.go) from whatever thread made the request, with the id of the logger as
+// user_data; that calls openintGoLog below, which looks the logger up. An id, not a Go pointer
+// or cgo.Handle, crosses: a line that arrives after its client is gone finds no logger and is
+// dropped instead of touching freed memory.
+
+// #include <stdint.h>
+import "C"
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+)
+
+// LevelTrace is the slog level of the library's most verbose lines (request and response
+// bodies, already redacted).
+const LevelTrace = slog.LevelDebug - 4
+
+// The library's levels (OpenintLogLevel) and their slog levels.
+var logLevels = [...]struct {
+	lib  uint32
+	slog slog.Level
+}{{5, LevelTrace}, {4, slog.LevelDebug}, {3, slog.LevelInfo}, {2, slog.LevelWarn}, {1, slog.LevelError}}
+
+// logSink is one client's logger. The client and each of its live pages hold a reference:
+// pages fetch (and log) after their client is closed.
+type logSink struct {
+	id     uintptr
+	logger *slog.Logger
+	refs   atomic.Int64
+}
+
+var (
+	logSinks  sync.Map // uintptr -> *logSink
+	nextSinkID atomic.Uintptr
+)
+
+// attachLogger installs logger on the library client at the most verbose level it enables.
+func attachLogger(c cClient, logger *slog.Logger) (*logSink, error) {
+	var level uint32
+	for _, l := range logLevels {
+		if logger.Enabled(context.Background(), l.slog) {
+			level = l.lib
+			break
+		}
+	}
+	if level == 0 {
+		return nil, nil // the logger wants none of the library's lines
+	}
+	s := &logSink{id: nextSinkID.Add(1), logger: logger}
+	s.refs.Store(1)
+	logSinks.Store(s.id, s)
+	if err := c.setLogger(level, s.id); err != nil {
+		logSinks.Delete(s.id)
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *logSink) retain() {
+	if s != nil {
+		s.refs.Add(1)
+	}
+}
+
+func (s *logSink) release() {
+	if s != nil && s.refs.Add(-1) == 0 {
+		logSinks.Delete(s.id)
+	}
+}
+
+//export openintGoLog
+func openintGoLog(id C.uintptr_t, level C.uint32_t, target, message *C.char) {
+	v, ok := logSinks.Load(uintptr(id))
+	if !ok {
+		return
+	}
+	lvl := slog.LevelError
+	for _, l := range logLevels {
+		if l.lib == uint32(level) {
+			lvl = l.slog
+		}
+	}
+	v.(*logSink).logger.Log(context.Background(), lvl, C.GoString(message), "target", C.GoString(target))
+}
