@@ -13,7 +13,9 @@
 //! until a short page. On `GET /connector` it speculates k pages ahead (up to k-1 requests past
 //! the end). Pages are handed out in order, each once; at most k are in flight or buffered; an
 //! error on page j comes out when the consumer reaches page j; a 429/503 pauses the whole
-//! listing once (`http::Gate`); dropping the listing cancels what is in flight.
+//! listing once (`http::Gate`); dropping the listing cancels what is in flight. If the row
+//! count changes under a prefetched walk, the page is fetched again and the walk goes on one page
+//! at a time, so prefetching never skips a row that a sequential walk would list.
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
@@ -27,6 +29,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -315,6 +318,8 @@ pub(crate) struct Listing {
     gate: Arc<Gate>,
     prefetch: usize,
     ahead: Mutex<VecDeque<InFlight>>,
+    /// Set when rows changed under a prefetched walk: it goes on one page at a time.
+    sequential: AtomicBool,
 }
 
 impl Drop for Listing {
@@ -346,6 +351,7 @@ impl Listing {
             gate: Arc::default(),
             prefetch: prefetch.max(1),
             ahead: Mutex::default(),
+            sequential: AtomicBool::new(false),
         })
     }
 
@@ -412,7 +418,16 @@ impl Listing {
             self.drop_ahead(0);
             return Ok(None);
         };
-        let data = self.take_or_fetch(offset, over)?;
+        let (mut data, prefetched) = self.take_or_fetch_marked(offset, over)?;
+        // A page fetched ahead was answered some time after the page before it. If the row
+        // count moved in between, rows may have shifted across the boundary (an insert at the
+        // front then the other page first could skip rows, which a sequential walk never
+        // does): fetch it again now, and walk the rest one page at a time.
+        if prefetched && self.paging == Paging::TotalIsCount && data.total != page.total {
+            self.sequential.store(true, Ordering::Relaxed);
+            self.drop_ahead(0);
+            data = self.fetch(offset, over)?;
+        }
         // A server that ignores `offset` answers the same page again: stop rather than loop.
         if data.len() > 0 && data.first_item() == page.first_item() {
             return Err(Error::decode(format!(
@@ -432,6 +447,15 @@ impl Listing {
 
     /// The page at `offset`: from the pages in flight if one is, else fetched now.
     fn take_or_fetch(&self, offset: u64, over: Option<&RequestOptions>) -> Result<PageData> {
+        self.take_or_fetch_marked(offset, over).map(|(d, _)| d)
+    }
+
+    /// `take_or_fetch`, saying whether the page was fetched ahead.
+    fn take_or_fetch_marked(
+        &self,
+        offset: u64,
+        over: Option<&RequestOptions>,
+    ) -> Result<(PageData, bool)> {
         let taken = {
             let mut ahead = self.ahead();
             // Pages before `offset` will not be asked for again.
@@ -446,27 +470,32 @@ impl Listing {
             }
         };
         let Some(flight) = taken else {
-            return self.fetch(offset, over);
+            return Ok((self.fetch(offset, over)?, false));
         };
         let stop = over.and_then(|o| o.cancel.as_ref());
         loop {
             match flight.result.recv_timeout(Duration::from_millis(10)) {
-                Ok(r) => return r,
+                Ok(r) => return Ok((r?, true)),
                 Err(RecvTimeoutError::Timeout) => {
                     if stop.is_some_and(CancelToken::is_cancelled) {
                         flight.cancel.cancel();
-                        return self.fetch(offset, over);
+                        return Ok((self.fetch(offset, over)?, false));
                     }
                 }
                 // The worker is gone without an answer: fetch it here instead.
-                Err(RecvTimeoutError::Disconnected) => return self.fetch(offset, over),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Ok((self.fetch(offset, over)?, false))
+                }
             }
         }
     }
 
     /// Puts up to `prefetch` pages after `page` in flight (none when `prefetch` is 1).
     fn schedule(&self, page: &PageData) {
-        if self.prefetch <= 1 || self.cancel.is_cancelled() {
+        if self.prefetch <= 1
+            || self.cancel.is_cancelled()
+            || self.sequential.load(Ordering::Relaxed)
+        {
             return;
         }
         let Some(next) = page.next_offset() else {
