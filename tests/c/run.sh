@@ -6,9 +6,13 @@
 #        c-static  (C11,   libopenint.a + the system libraries rustc names)
 #        cxx-shared (C++17, libopenint.so): the header and the tests also compile as C++;
 #      plus c-asan (C11, libopenint.so, AddressSanitizer + LeakSanitizer + UBSan on the C side);
-#   3. starts one test server, runs the four binaries, then c-shared again under valgrind
-#      (any memory error or definite/indirect leak fails);
-#   4. prints "C tests: N passed, M failed" and exits non-zero on any failure.
+#   3. builds examples/*.c as a user would: examples/openint.pc.sh writes the pkg-config files,
+#      and each example compiles from a folder outside the repository with
+#      $(pkg-config --cflags --libs openint) (the quick start also with openint-static and as C++);
+#   4. starts one test server, runs the four binaries (which run the examples too), then c-shared
+#      again under valgrind, following the examples it starts (any memory error or
+#      definite/indirect leak fails);
+#   5. prints "C tests: N passed, M failed" and exits non-zero on any failure.
 # Usage: bash tests/c/run.sh [--no-valgrind] [--filter SUBSTRING]
 set -euo pipefail
 
@@ -67,6 +71,39 @@ g++ -x c++ -std=c++17 "${COMMON[@]}" "${SRC[@]}" -o "$BUILD/test_cxx_shared" -x 
 gcc -std=c11 "${COMMON[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined \
     -fno-omit-frame-pointer "${SRC[@]}" -o "$BUILD/test_c_asan" "${SHARED_LINK[@]}"
 
+PASSED=0
+FAILED=0
+check() { # description, command...: one counted check
+    local what=$1; shift
+    if "$@"; then PASSED=$((PASSED + 1)); echo "ok   $what"
+    else FAILED=$((FAILED + 1)); echo "FAIL $what"; fi
+}
+
+# ---- the examples, built through pkg-config from another folder ----
+EXAMPLES="$BUILD/examples"
+mkdir -p "$EXAMPLES"
+log "examples: pkg-config files, then builds outside the repository"
+check "examples/openint.pc.sh writes openint.pc and openint-static.pc" \
+    bash -c "bash '$REPO/examples/openint.pc.sh' >&2 && [ -s '$LIBDIR/openint.pc' ] && [ -s '$LIBDIR/openint-static.pc' ]"
+OUTSIDE=$(mktemp -d)
+build_example() { # output name, pkg-config module, compiler and flags...
+    local out=$1 module=$2; shift 2
+    # shellcheck disable=SC2046 # pkg-config's answer is meant to split into words
+    (cd "$OUTSIDE" && PKG_CONFIG_PATH="$LIBDIR" "$@" $(PKG_CONFIG_PATH="$LIBDIR" pkg-config --cflags --libs "$module") \
+        -o "$out")
+}
+for src in "$REPO"/examples/*.c; do
+    name=$(basename "$src" .c)
+    check "example $name builds with pkg-config openint (C11, -Wall -Wextra -Werror)" \
+        build_example "$EXAMPLES/$name" openint cc -std=c11 -Wall -Wextra -Werror -O1 -g "$src"
+done
+check "example quickstart builds with pkg-config openint-static" \
+    build_example "$EXAMPLES/quickstart_static" openint-static cc -std=c11 -Wall -Wextra -Werror -O1 -g \
+    "$REPO/examples/quickstart.c"
+check "example quickstart builds as C++17" \
+    build_example "$OUTSIDE/quickstart_cxx" openint g++ -x c++ -std=c++17 -Wall -Wextra -Werror "$REPO/examples/quickstart.c" -x none
+rm -rf "$OUTSIDE"
+
 # ---- one server for every run (scenarios keep the runs apart) ----
 coproc SERVER { exec "$LIBDIR/openint-testserver" --port 0 --exit-on-stdin-eof; }
 SRV_PID=$SERVER_PID
@@ -87,13 +124,11 @@ URL="http://127.0.0.1:${BASH_REMATCH[1]}"
 log "test server at $URL"
 
 # ---- run ----
-PASSED=0
-FAILED=0
 run_one() { # label, command...
     local label=$1; shift
     local out="$BUILD/$label.log" rc=0
     log "running $label"
-    timeout 600 "$@" --server-url "$URL" --label "$label" "${FILTER[@]}" >"$out" 2>&1 || rc=$?
+    timeout 1200 "$@" --server-url "$URL" --label "$label" --examples-dir "$EXAMPLES" "${FILTER[@]}" >"$out" 2>&1 || rc=$?
     cat "$out"
     local line p f
     line=$(grep -E "^$label: passed=[0-9]+ failed=[0-9]+$" "$out" | tail -n 1 || true)
@@ -110,6 +145,7 @@ run_one() { # label, command...
 # Link checks: the static binary must not need libopenint.so, the shared ones must.
 check_link() { # binary, want(yes|no)
     local needs=no
+    if [ ! -e "$1" ]; then FAILED=$((FAILED + 1)); echo "FAIL $(basename "$1") was not built"; return; fi
     if readelf -d "$1" | grep -q 'NEEDED.*libopenint\.so'; then needs=yes; fi
     if [ "$needs" = "$2" ]; then PASSED=$((PASSED + 1)); echo "ok   $(basename "$1") needs libopenint.so: $needs"
     else FAILED=$((FAILED + 1)); echo "FAIL $(basename "$1") needs libopenint.so: $needs (want $2)"; fi
@@ -117,17 +153,21 @@ check_link() { # binary, want(yes|no)
 check_link "$BUILD/test_c_shared" yes
 check_link "$BUILD/test_cxx_shared" yes
 check_link "$BUILD/test_c_static" no
+check_link "$EXAMPLES/quickstart" yes
+check_link "$EXAMPLES/quickstart_static" no
 
 run_one c-shared "$BUILD/test_c_shared"
 run_one c-static "$BUILD/test_c_static"
 run_one cxx-shared "$BUILD/test_cxx_shared"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 run_one c-asan "$BUILD/test_c_asan"
+# Sanitizers and valgrind slow everything down: the cancellation latency bound scales.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 TK_TIME_SCALE=3 run_one c-asan "$BUILD/test_c_asan"
 if [ "$VALGRIND" = 1 ]; then
     # No suppressions are needed: what remains at exit is reachable (ureq's lazily built
     # default header) or a "possibly lost" std thread handle, neither counted as a leak.
-    run_one valgrind valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        --show-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=30 \
-        "$BUILD/test_c_shared"
+    # Children (the examples) are traced too; their exit code 99 on an error fails their test.
+    TK_TIME_SCALE=10 run_one valgrind valgrind -q --trace-children=yes --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 \
+        --num-callers=30 "$BUILD/test_c_shared"
 fi
 
 echo "C tests: $PASSED passed, $FAILED failed"

@@ -61,12 +61,12 @@ static void test_null_arguments_of_the_generic_functions(void) {
     EXPECT_NULL_ARG(openint_page_next_with(page, NULL, NULL, NULL, err), "next_out");
     EXPECT_NULL_ARG(openint_cursor_next_with(NULL, NULL, NULL, &item, NULL, err), "cursor");
     EXPECT_NULL_ARG(openint_cursor_next_with(cur, NULL, NULL, NULL, NULL, err), "item_out");
+    /* (Nothing may be allocated for a call that fails: LeakSanitizer and valgrind check it.) */
     EXPECT_NULL_ARG(openint_cancel_new(NULL, err), "cancel_out");
     CHECK(resp == SENT(OpenintResponse) && p2 == SENT(OpenintPage) && c2 == SENT(OpenintCursor) && k == SENT(OpenintCancel));
     CHECK(item == SENT(const char));
     /* err_out NULL: the status alone. */
     CHECK(openint_client_call(NULL, "viewer", NULL, &resp, NULL) == OPENINT_STATUS_INVALID_ARGUMENT);
-    CHECK(openint_cancel_new(NULL, NULL) == OPENINT_STATUS_INVALID_ARGUMENT);
 
     /* Accessors of NULL handles answer "nothing". */
     CHECK(openint_page_response(NULL) == NULL);

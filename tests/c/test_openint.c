@@ -7,7 +7,7 @@
  * scenario's request log.
  *
  * usage: test_openint [--server-url http://127.0.0.1:PORT | --server-bin PATH]
- *                     [--label NAME] [--filter SUBSTRING]
+ *                     [--label NAME] [--filter SUBSTRING] [--examples-dir DIR]
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -1046,8 +1046,10 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--server-bin") && i + 1 < argc) bin = argv[++i];
         else if (!strcmp(argv[i], "--label") && i + 1 < argc) label = argv[++i];
         else if (!strcmp(argv[i], "--filter") && i + 1 < argc) tk_set_filter(argv[++i]);
+        else if (!strcmp(argv[i], "--examples-dir") && i + 1 < argc) examples_set_dir(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s [--server-url URL | --server-bin PATH] [--label L] [--filter S]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--server-url URL | --server-bin PATH] [--label L] [--filter S] [--examples-dir D]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -1089,6 +1091,7 @@ int main(int argc, char **argv) {
     suite_cancel();
     suite_logging();
     suite_misuse();
+    suite_examples();
 
     tk_oracle_free(&oracle_plain);
     tk_oracle_free(&oracle_expand);

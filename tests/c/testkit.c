@@ -92,12 +92,18 @@ double tk_time_scale(void) {
 }
 
 char *tk_fmt(const char *fmt, ...) {
+    char small[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    char *out = (char *)malloc((size_t)(n > 0 ? n : 0) + 1);
+    if (n < 0) n = 0;
+    char *out = (char *)malloc((size_t)n + 1);
     if (!out) abort();
+    if ((size_t)n < sizeof small) {
+        memcpy(out, small, (size_t)n + 1);
+        return out;
+    }
     va_start(ap, fmt);
     vsnprintf(out, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -520,6 +526,110 @@ OpenintClient *tk_client(const char *base_url, const char *extra) {
         exit(2);
     }
     return c;
+}
+
+/* ---- child processes ------------------------------------------------------------------------ */
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} grow_buf;
+
+static void grow_append(grow_buf *b, const char *data, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = (char *)realloc(b->data, b->cap);
+        if (!b->data) abort();
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+bool tk_spawn(const char *const *argv, const char *const *env, double timeout_s, tk_proc *out) {
+    memset(out, 0, sizeof *out);
+    out->exit_code = -1;
+    /* The environment: ours without OPENINT_*, then the overrides. */
+    size_t n = 0, m = 0;
+    while (environ[n]) n++;
+    while (env && env[m]) m++;
+    char **envp = (char **)calloc(n + m + 1, sizeof(char *));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "OPENINT_", 8) != 0) envp[k++] = environ[i];
+    for (size_t i = 0; i < m; i++) envp[k++] = (char *)env[i];
+    int po[2], pe[2];
+    if (pipe(po) != 0) {
+        free(envp);
+        return false;
+    }
+    if (pipe(pe) != 0) {
+        close(po[0]);
+        close(po[1]);
+        free(envp);
+        return false;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+    posix_spawn_file_actions_addclose(&fa, po[0]);
+    posix_spawn_file_actions_addclose(&fa, pe[0]);
+    pid_t pid;
+    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    free(envp);
+    close(po[1]);
+    close(pe[1]);
+    grow_buf bo = {NULL, 0, 0}, be = {NULL, 0, 0};
+    grow_append(&bo, "", 0);
+    grow_append(&be, "", 0);
+    if (rc != 0) {
+        close(po[0]);
+        close(pe[0]);
+        out->out = bo.data;
+        out->err = be.data;
+        return false;
+    }
+    double deadline = tk_now() + timeout_s;
+    bool open_o = true, open_e = true, killed = false;
+    while (open_o || open_e) {
+        struct pollfd p[2];
+        p[0].fd = open_o ? po[0] : -1;
+        p[0].events = POLLIN;
+        p[1].fd = open_e ? pe[0] : -1;
+        p[1].events = POLLIN;
+        p[0].revents = p[1].revents = 0;
+        double left = deadline - tk_now();
+        if (left <= 0 && !killed) {
+            kill(pid, SIGKILL);
+            killed = true;
+        }
+        int r = poll(p, 2, left > 0 ? (int)(left * 1000) + 1 : 100);
+        if (r < 0 && errno != EINTR) break;
+        char buf[65536];
+        for (int i = 0; i < 2; i++) {
+            if (!p[i].revents) continue;
+            ssize_t got = read(i == 0 ? po[0] : pe[0], buf, sizeof buf);
+            if (got > 0) grow_append(i == 0 ? &bo : &be, buf, (size_t)got);
+            else if (i == 0) open_o = false;
+            else open_e = false;
+        }
+    }
+    close(po[0]);
+    close(pe[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    out->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    out->out = bo.data;
+    out->err = be.data;
+    return !killed;
+}
+
+void tk_proc_free(tk_proc *p) {
+    free(p->out);
+    free(p->err);
+    p->out = p->err = NULL;
 }
 
 /* ---- stub servers -------------------------------------------------------------------------- */

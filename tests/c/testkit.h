@@ -135,6 +135,20 @@ char *tk_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The string member `key` of a JSON object, or NULL. */
 const char *tk_json_str(const cJSON *obj, const char *key);
 
+/* ---- child processes ------------------------------------------------------------------------ */
+
+typedef struct {
+    int exit_code; /* -1 when it did not exit normally (a signal) or could not start */
+    char *out;     /* stdout and stderr, NUL-terminated, malloc'ed */
+    char *err;
+} tk_proc;
+
+/* Runs argv[0] (a path) with this process's environment minus every OPENINT_* variable, plus
+ * `env` ("NAME=value" strings, NULL-terminated, may be NULL); waits for it, at most
+ * `timeout_s` seconds (then it is killed). */
+bool tk_spawn(const char *const *argv, const char *const *env, double timeout_s, tk_proc *out);
+void tk_proc_free(tk_proc *p);
+
 /* ---- stub servers: what the test server cannot act out (loopback only) -------------------- */
 
 typedef enum {
