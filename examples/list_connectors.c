@@ -1,11 +1,13 @@
 /*
- * Lists every connector through the C ABI's cursor: the main job, in C.
+ * Lists every connector through the C ABI's cursor and prints the first ten: the main job, in
+ * C (.ci/demo runs it). quickstart.c is the shorter program the README shows.
  *
  *   cc -std=c11 -Iinclude examples/list_connectors.c target/release/libopenint.a \
  *      -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o list_connectors
  *   OPENINT_BASE_URL=http://127.0.0.1:PORT/v1 ./list_connectors [limit]
  *
- * Token and base URL come from OPENINT_API_KEY / OPENINT_BASE_URL (NULL options).
+ * Token and base URL come from OPENINT_API_KEY / OPENINT_BASE_URL (NULL options). A limit of 0
+ * asks for zero items, as on the server; without one the page size is 50.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,10 +44,10 @@ int main(int argc, char **argv) {
     if (st != OPENINT_STATUS_OK) return fail("openint_client_new", st, err);
 
     OpenintCursor *cursor = NULL;
-    st = openint_client_list_connectors_cursor(client, params, &cursor, &err);
+    st = openint_client_list_cursor(client, "listConnectors", params, NULL, NULL, &cursor, &err);
     if (st != OPENINT_STATUS_OK) {
         openint_client_free(client);
-        return fail("openint_client_list_connectors_cursor", st, err);
+        return fail("openint_client_list_cursor", st, err);
     }
 
     size_t count = 0;
