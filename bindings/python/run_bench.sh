@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the listing benchmark (not part of the tests): builds libopenint and the test server,
-# installs the official `openint` SDK from PyPI into its own venv, bench/.venv-official (its
-# import name `openint` would shadow this package; skipped when already there), then prints
-# this package's numbers beside the floor and the official SDK as Markdown tables.
+# installs the official `openint` SDK 2.8.0 from PyPI into its own venv, .venv-official (its
+# import name `openint` would shadow this package; skipped when already there; shared with
+# run_tests.sh), then prints this package's numbers beside the floor and the official SDK as
+# Markdown tables.
 # Extra arguments go to bench/bench_list.py (--repeat N, --official-repeat N).
 set -euo pipefail
 
@@ -11,8 +12,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 # Where cargo puts its output (CARGO_TARGET_DIR, if set, is relative to the repo).
 TARGET="$(cd "$REPO" && mkdir -p "${CARGO_TARGET_DIR:-target}" && cd "${CARGO_TARGET_DIR:-target}" && pwd)"
-OFFICIAL_VERSION="2.9.0"
-OFFICIAL_VENV="$HERE/bench/.venv-official"
+OFFICIAL_VERSION="2.8.0"
+OFFICIAL_VENV="${OPENINT_OFFICIAL_VENV:-$HERE/.venv-official}"
 
 (cd "$REPO" && cargo build --release --quiet -p openint -p openint-testserver)
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the Python package's tests on a fresh or a used machine: builds libopenint and the test
-# server (a no-op when up to date), makes a venv in .venv with pytest and setuptools (skipped
-# when already there), then runs pytest against the local server. Extra arguments go to pytest.
+# server (a no-op when up to date), makes a venv in .venv with pytest, setuptools and mypy, and
+# one in .venv-official with the official `openint==2.8.0` from PyPI for the drop-in check
+# (each skipped when already there), then runs pytest against the local server. Extra
+# arguments go to pytest.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,9 +21,20 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 # setuptools >= 70.1 builds the wheel in test_packaging.py without the `wheel` package.
-if ! "$VENV/bin/python" -c 'import pytest; from setuptools.command.bdist_wheel import bdist_wheel' 2>/dev/null; then
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=70.1"
+if ! "$VENV/bin/python" -c 'import pytest, mypy; from setuptools.command.bdist_wheel import bdist_wheel' 2>/dev/null; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=70.1" "mypy>=1.10,<2"
 fi
+
+# The official SDK (its import name is also `openint`) in its own venv: tests/test_dropin.py
+# runs the same script with it. 2.8.0 is the last release on the v1 paths.
+OFFICIAL_VERSION="2.8.0"
+OFFICIAL_VENV="${OPENINT_OFFICIAL_VENV:-$HERE/.venv-official}"
+if ! "$OFFICIAL_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('openint') != '$OFFICIAL_VERSION')" 2>/dev/null; then
+  rm -rf "$OFFICIAL_VENV"
+  "$PYTHON" -m venv "$OFFICIAL_VENV"
+  "$OFFICIAL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "openint==$OFFICIAL_VERSION"
+fi
+export OPENINT_OFFICIAL_PYTHON="$OFFICIAL_VENV/bin/python"
 
 # The source tree's package loads this build (the wheel test builds its own copy with cargo).
 export OPENINT_LIB_PATH="${OPENINT_LIB_PATH:-${OPENINT_LIBRARY:-$TARGET/release/libopenint.so}}"

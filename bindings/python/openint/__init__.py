@@ -76,7 +76,8 @@ __title__ = "openint"
 
 def library_version() -> str:
     """The version of the libopenint actually loaded, e.g. "0.1.0"."""
-    return _lib.openint_version().decode()
+    version: bytes = _lib.openint_version()
+    return version.decode()
 
 
 def library_path() -> str:

@@ -127,7 +127,7 @@ def _start_watcher() -> int:
     return _pipe_w
 
 
-def call(fn: Callable[..., int], before: tuple, after: tuple) -> int:
+def call(fn: Callable[..., int], before: "tuple[Any, ...]", after: "tuple[Any, ...]") -> int:
     """``fn(*before, cancel, *after)``. On the main thread ``cancel`` is a handle that Ctrl-C
     fires; elsewhere it is NULL (Python handles signals only on the main thread)."""
     global _current, _spare, _forward_to

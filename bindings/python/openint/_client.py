@@ -127,12 +127,14 @@ class _BaseClient(Handle):
     @property
     def token(self) -> Optional[str]:
         """The token given to the constructor (None: the core read ``OPENINT_API_KEY``)."""
-        return self._init_args.get("token")  # type: ignore[no-any-return]
+        token: Optional[str] = self._init_args.get("token")
+        return token
 
     @property
     def base_url(self) -> Optional[str]:
         """The base URL given to the constructor (None: ``OPENINT_BASE_URL`` or the default)."""
-        return self._init_args.get("base_url")  # type: ignore[no-any-return]
+        url: Optional[str] = self._init_args.get("base_url")
+        return url
 
     def copy(
         self,
@@ -412,7 +414,7 @@ class OpenintWithRawResponse(_RawView):
 
     def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
         start = time.monotonic()
-        page = SyncOffsetPagination(self._client._list_with(op, params, options, None), model)
+        page: SyncOffsetPagination[Any] = SyncOffsetPagination(self._client._list_with(op, params, options, None), model)
         return _raw_from_page(op, page, time.monotonic() - start)
 
     if TYPE_CHECKING:  # every method answers an APIResponse
@@ -434,7 +436,7 @@ class AsyncOpenintWithRawResponse(_RawView):
     async def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
         client = self._client
         start = time.monotonic()
-        page = await _call.run_async(
+        page: AsyncOffsetPagination[Any] = await _call.run_async(
             lambda cancel: AsyncOffsetPagination(client._list_with(op, params, options, cancel), model)
         )
         return _raw_from_page(op, page, time.monotonic() - start)

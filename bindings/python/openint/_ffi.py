@@ -28,7 +28,7 @@ LIBRARY_ENV_ALIAS = "OPENINT_LIBRARY"
 class _Opaque(ctypes.Structure):
     """Base of the opaque handle types: never instantiated, only pointed to."""
 
-    _fields_: ClassVar[list] = []  # type: ignore[misc]
+    _fields_: ClassVar[list[Any]] = []
 
 
 class Client(_Opaque):
@@ -192,7 +192,7 @@ def load() -> ctypes.CDLL:
     raise LibraryLoadError("libopenint not found; tried " + "; ".join(tried) + f". {hint}")
 
 
-def _declare(lib: ctypes.CDLL, path: Path, signatures: dict) -> None:
+def _declare(lib: ctypes.CDLL, path: Path, signatures: "dict[str, tuple[object, tuple[object, ...]]]") -> None:
     for name, (restype, argtypes) in signatures.items():
         try:
             fn = getattr(lib, name)

@@ -13,6 +13,7 @@ import atexit
 import logging
 import os
 import threading
+from ctypes import byref
 from typing import Any, Optional
 
 from . import _ffi
@@ -45,8 +46,7 @@ def _core_level(py_level: int) -> int:
     return 0
 
 
-@_ffi.LogCallback
-def _callback(_user: Any, level: int, target: Optional[bytes], message: Optional[bytes]) -> None:
+def _log_line(_user: Any, level: int, target: Optional[bytes], message: Optional[bytes]) -> None:
     # Called from any thread (ctypes takes the GIL); must never raise into C.
     try:
         py_level = _TO_PY.get(level, logging.INFO)
@@ -58,13 +58,17 @@ def _callback(_user: Any, level: int, target: Optional[bytes], message: Optional
         pass
 
 
+# Kept referenced for the life of the process: the core may call it from any thread.
+_callback: Any = _ffi.LogCallback(_log_line)
+
+
 def _install(level: int) -> None:
     global _installed
     err = _ffi.ErrorP()
     if level == 0:
-        status = _ffi.lib.openint_set_logger(0, _ffi.LogCallback(), None, _ffi.ctypes.byref(err))
+        status = _ffi.lib.openint_set_logger(0, _ffi.LogCallback(), None, byref(err))
     else:
-        status = _ffi.lib.openint_set_logger(level, _callback, None, _ffi.ctypes.byref(err))
+        status = _ffi.lib.openint_set_logger(level, _callback, None, byref(err))
     if status != 0:
         raise _ffi.take_error(status, err)
     _installed = level

@@ -8,7 +8,7 @@ retries and pagination happen in the core.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Literal, Mapping, Optional, Sequence, Union
 
 from ._models import (
     CheckConnectionResponse,
@@ -71,7 +71,7 @@ ALIASES: Dict[str, str] = {
 }
 
 # Parameters where None is sent as JSON null (elsewhere None leaves it out).
-NULLABLE: Dict[str, frozenset] = {
+NULLABLE: Dict[str, FrozenSet[str]] = {
     "listConnectors": frozenset([]),
     "getConnectorConfig": frozenset([]),
     "updateConnectorConfig": frozenset([]),

@@ -127,7 +127,7 @@ class BaseModel:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._data == other._data  # type: ignore[attr-defined]
+        return bool(self._data == other._data)
 
     __hash__ = None  # type: ignore[assignment]
 

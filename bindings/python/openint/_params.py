@@ -34,7 +34,7 @@ def seconds(what: str, key: str, value: Any) -> float:
         value = math.inf
     if not math.isfinite(value):
         raise InvalidArgumentError(f'{what}: "{key}" must be a finite number of seconds, got {value}')
-    return value
+    return float(value)
 
 
 def json_arg(what: str, values: Mapping[str, Any], seconds_keys: Iterable[str] = ()) -> Optional[bytes]:
@@ -88,7 +88,7 @@ def user_agent(package_version: str, library_version: str) -> str:
     return f"openint-python/{package_version} python/{v[0]}.{v[1]}"
 
 
-def with_user_agent(headers: Optional[Mapping[str, str]], agent: str) -> dict:
+def with_user_agent(headers: Optional[Mapping[str, str]], agent: str) -> "dict[str, Any]":
     """The caller's headers plus this package's User-Agent, unless the caller set one."""
     if headers is None:
         headers = {}
@@ -105,7 +105,7 @@ def with_user_agent(headers: Optional[Mapping[str, str]], agent: str) -> dict:
     return headers
 
 
-def _header_map(what: str, headers: Any) -> Optional[dict]:
+def _header_map(what: str, headers: Any) -> "Optional[dict[str, Any]]":
     """Header names to strings; an ``Omit()`` or None value removes the header (JSON null)."""
     if headers is None:
         return None

@@ -97,7 +97,7 @@ def render() -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from typing import TYPE_CHECKING, Any, Dict, Literal, Mapping, Optional, Sequence, Union",
+        "from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Literal, Mapping, Optional, Sequence, Union",
         "",
         "from ._models import (",
     ]
@@ -121,7 +121,7 @@ def render() -> str:
     for _, (name, _, aliases, _) in METHODS.items():
         out += [f'    "{a}": "{name}",' for a in aliases]
     out += ["}", "", "# Parameters where None is sent as JSON null (elsewhere None leaves it out)."]
-    out += ["NULLABLE: Dict[str, frozenset] = {"]
+    out += ["NULLABLE: Dict[str, FrozenSet[str]] = {"]
     for op in METHODS:
         names = [p["name"] for p in by_id[op]["params"] if p.get("nullable")]
         out.append(f'    "{op}": frozenset({sorted(names)!r}),')
