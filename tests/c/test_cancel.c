@@ -20,6 +20,9 @@
 #include "testkit.h"
 
 #define CANCEL_BOUND 0.100 /* seconds from openint_cancel to the call's return */
+/* When to fire in the phases that last (a hang, or 30 s): late enough for the call to be in
+ * that phase even under valgrind, where building a TLS ClientHello alone takes a while. */
+#define PHASE_DELAY (0.3 * tk_time_scale())
 
 static void sleep_s(double s) {
     struct timespec ts;
@@ -147,7 +150,7 @@ static void test_cancel_while_connecting(void) {
     OpenintClient *c = tk_client(base, "\"connect_timeout\":60,\"max_retries\":0");
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_CALL, c, cancel, "health", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.3, "connecting");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "connecting");
     openint_cancel_free(cancel);
     openint_client_free(c);
     free(base);
@@ -163,7 +166,7 @@ static void test_cancel_in_tls_handshake(void) {
     OpenintClient *c = tk_client(base, "\"timeout\":60,\"max_retries\":0");
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_CALL, c, cancel, "health", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.3, "TLS handshake");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "TLS handshake");
     openint_cancel_free(cancel);
     openint_client_free(c);
     free(base);
@@ -185,7 +188,7 @@ static void test_cancel_while_sending(void) {
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_RAW, c, cancel, NULL, body, NULL);
     /* Late enough that the body is being written (encoding 16 MB is slow under valgrind). */
-    expect_cancelled_in_time(&j, 0.5 * tk_time_scale(), "sending the request body");
+    expect_cancelled_in_time(&j, 2 * PHASE_DELAY, "sending the request body");
     CHECK(tk_stub_requests(stub) == 0);
     free(body);
     openint_cancel_free(cancel);
@@ -199,13 +202,13 @@ static void test_cancel_waiting_for_the_answer(void) {
     world_new(&w, "{\"latency_ms\":30000}", "\"max_retries\":0");
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_CALL, w.org, cancel, "viewer", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.3, "waiting for the response head");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "waiting for the response head");
     CHECK(tk_scenario_request_count(&w.s) == 1);
     openint_cancel_free(cancel);
     /* A listing's first page too. */
     cancel = new_cancel();
     j = make_job(JOB_LIST, w.org, cancel, "listConnections", "{\"limit\":5}", NULL);
-    expect_cancelled_in_time(&j, 0.3, "waiting for a page");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "waiting for a page");
     openint_cancel_free(cancel);
     world_free(&w);
 }
@@ -219,12 +222,12 @@ static void test_cancel_while_reading_the_body(void) {
     OpenintClient *c = tk_client(base, "\"timeout\":60,\"max_retries\":0");
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_CALL, c, cancel, "health", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.3, "reading the response body");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "reading the response body");
     CHECK(tk_stub_requests(stub) == 1);
     openint_cancel_free(cancel);
     cancel = new_cancel();
     j = make_job(JOB_CURSOR, c, cancel, "listConnectors", "{\"limit\":100}", NULL);
-    expect_cancelled_in_time(&j, 0.3, "reading a page's body through a cursor");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "reading a page's body through a cursor");
     openint_cancel_free(cancel);
     openint_client_free(c);
     free(base);
@@ -236,7 +239,7 @@ static void test_cancel_in_retry_backoff(void) {
     world_new(&w, "{\"fail\":{\"times\":1,\"status\":503,\"headers\":{\"Retry-After\":\"30\"}}}", "\"max_retries\":2");
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_CALL, w.org, cancel, "health", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.3, "waiting 30 s to retry");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "waiting 30 s to retry");
     CHECKF(tk_scenario_request_count(&w.s) == 1, "%d requests: the retry was sent", tk_scenario_request_count(&w.s));
     openint_cancel_free(cancel);
     world_free(&w);
@@ -320,7 +323,7 @@ static void test_one_handle_many_calls(void) {
     CHECK(l.st == OPENINT_STATUS_END);
     /* Then it stops the one running. */
     job j = make_job(JOB_CALL, slow.org, cancel, "health", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.2, "a handle after four calls");
+    expect_cancelled_in_time(&j, PHASE_DELAY, "a handle after four calls");
     openint_cancel_free(cancel);
     world_free(&fast);
     world_free(&slow);
