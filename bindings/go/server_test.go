@@ -68,6 +68,7 @@ type scenario struct {
 	ID           string `json:"id"`
 	BaseURL      string `json:"base_url"`
 	OtherBaseURL string `json:"other_base_url"`
+	OrgKey       string `json:"org_key"`
 }
 
 type loggedRequest struct {
@@ -76,6 +77,35 @@ type loggedRequest struct {
 	Path    string            `json:"path"`
 	Query   string            `json:"query"`
 	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body"` // non-GET requests only
+	Conn    int               `json:"conn"`
+}
+
+// bodyMap is the logged request's JSON body as a map.
+func (r loggedRequest) bodyMap(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+		t.Fatalf("%s %s: body %q is not a JSON object: %v", r.Method, r.Path, r.Body, err)
+	}
+	return m
+}
+
+// store is the scenario's database as the API shows it, each table in list order.
+type store struct {
+	Customers        []json.RawMessage `json:"customers"`
+	ConnectorConfigs []json.RawMessage `json:"connector_configs"`
+	Connections      []json.RawMessage `json:"connections"`
+	Events           []json.RawMessage `json:"events"`
+}
+
+func (s scenario) store(t testing.TB) store {
+	t.Helper()
+	var st store
+	if err := json.Unmarshal(admin(t, "GET", "/scenarios/"+s.ID+"/store", nil), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // param is a query parameter of the logged request ("" when absent).
