@@ -201,7 +201,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 
 	// Connections.
 	conn, err := c.CreateConnection(ctx, CreateConnectionParams{ConnectorConfigID: cfg.ID, CustomerID: "cus_go_1",
-		Data: ConnectionData{ConnectorName: "acme-apikey", Settings: map[string]any{"api_key": "acme_secret_1"}},
+		Data:     ConnectionData{ConnectorName: "acme-apikey", Settings: map[string]any{"api_key": "acme_secret_1"}},
 		Metadata: map[string]any{"source": "go"}})
 	if err != nil || !strings.HasPrefix(conn.ID, "conn_acme-apikey_") || conn.Status == nil || *conn.Status != ConnectionStatusUnknown {
 		t.Fatalf("CreateConnection: %v, %v", conn, err)

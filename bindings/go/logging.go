@@ -35,7 +35,7 @@ type logSink struct {
 }
 
 var (
-	logSinks  sync.Map // uintptr -> *logSink
+	logSinks   sync.Map // uintptr -> *logSink
 	nextSinkID atomic.Uintptr
 )
 

@@ -325,7 +325,7 @@ func (c *Connector) UnmarshalJSON(data []byte) error { return unmarshalModel(dat
 // fields the API added later. It is nil when there are none.
 func (c *Connector) Extra() map[string]json.RawMessage { return extraFields[Connector](c.Raw) }
 
-func (c *Connection) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, c) }
+func (c *Connection) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, c) }
 func (c *Connection) Extra() map[string]json.RawMessage { return extraFields[Connection](c.Raw) }
 
 func (c *ConnectorConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
@@ -333,7 +333,7 @@ func (c *ConnectorConfig) Extra() map[string]json.RawMessage {
 	return extraFields[ConnectorConfig](c.Raw)
 }
 
-func (c *Customer) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, c) }
+func (c *Customer) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, c) }
 func (c *Customer) Extra() map[string]json.RawMessage { return extraFields[Customer](c.Raw) }
 
 func (c *CustomerSummary) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
@@ -341,7 +341,7 @@ func (c *CustomerSummary) Extra() map[string]json.RawMessage {
 	return extraFields[CustomerSummary](c.Raw)
 }
 
-func (e *Event) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, e) }
+func (e *Event) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, e) }
 func (e *Event) Extra() map[string]json.RawMessage { return extraFields[Event](e.Raw) }
 
 func (t *CreateTokenResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, t) }
@@ -349,7 +349,7 @@ func (t *CreateTokenResponse) Extra() map[string]json.RawMessage {
 	return extraFields[CreateTokenResponse](t.Raw)
 }
 
-func (v *Viewer) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, v) }
+func (v *Viewer) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, v) }
 func (v *Viewer) Extra() map[string]json.RawMessage { return extraFields[Viewer](v.Raw) }
 
 func (s *ConnectorStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, s) }
@@ -367,13 +367,13 @@ func (r *CheckConnectionResponse) Extra() map[string]json.RawMessage {
 	return extraFields[CheckConnectionResponse](r.Raw)
 }
 
-func (d *Deleted) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, d) }
+func (d *Deleted) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, d) }
 func (d *Deleted) Extra() map[string]json.RawMessage { return extraFields[Deleted](d.Raw) }
 
-func (h *Health) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, h) }
+func (h *Health) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, h) }
 func (h *Health) Extra() map[string]json.RawMessage { return extraFields[Health](h.Raw) }
 
-func (h *HealthEcho) UnmarshalJSON(data []byte) error    { return unmarshalModel(data, h) }
+func (h *HealthEcho) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, h) }
 func (h *HealthEcho) Extra() map[string]json.RawMessage { return extraFields[HealthEcho](h.Raw) }
 
 func (w *WebhookResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, w) }

@@ -235,5 +235,7 @@ func TestEnumConstantsAreTheTables(t *testing.T) {
 
 // Auto-paging methods return iter.Seq2 of the page's item type.
 var _ = []any{
-	func(c *Client) iter.Seq2[Connector, error] { return c.ListConnectorsAutoPaging(context.TODO(), ListConnectorsParams{}) },
+	func(c *Client) iter.Seq2[Connector, error] {
+		return c.ListConnectorsAutoPaging(context.TODO(), ListConnectorsParams{})
+	},
 }

@@ -73,7 +73,7 @@ type sharedOption struct {
 	call   func(*callConfig)
 }
 
-func (o sharedOption) applyClient(s *settings)   { o.client(s) }
+func (o sharedOption) applyClient(s *settings) { o.client(s) }
 func (o sharedOption) applyCall(c *callConfig) { o.call(c) }
 
 // WithToken sets the bearer token (default: $OPENINT_API_KEY). An empty token sends none.
