@@ -68,8 +68,14 @@ impl App {
         ]);
         let mut body = body;
         if let Some(t) = &self.tls {
-            body.set("https_base_url", s(format!("https://127.0.0.1:{}/s/{id}/v1", t.https_port)));
-            body.set("mtls_base_url", s(format!("https://127.0.0.1:{}/s/{id}/v1", t.mtls_port)));
+            body.set(
+                "https_base_url",
+                s(format!("https://127.0.0.1:{}/s/{id}/v1", t.https_port)),
+            );
+            body.set(
+                "mtls_base_url",
+                s(format!("https://127.0.0.1:{}/s/{id}/v1", t.mtls_port)),
+            );
         }
         let body = body.render();
         self.scenarios.lock().unwrap().insert(id, scn);

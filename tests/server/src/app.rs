@@ -105,15 +105,27 @@ impl App {
         ]);
         if let Some(t) = &self.tls {
             let fields = [
-                ("https_base_url", s(format!("https://127.0.0.1:{}/v1", t.https_port))),
+                (
+                    "https_base_url",
+                    s(format!("https://127.0.0.1:{}/v1", t.https_port)),
+                ),
                 ("https_port", V::Int(i64::from(t.https_port))),
-                ("mtls_base_url", s(format!("https://127.0.0.1:{}/v1", t.mtls_port))),
+                (
+                    "mtls_base_url",
+                    s(format!("https://127.0.0.1:{}/v1", t.mtls_port)),
+                ),
                 ("mtls_port", V::Int(i64::from(t.mtls_port))),
                 ("ca_pem", s(&t.pki.ca_pem)),
                 ("client_cert_pem", s(&t.pki.client_cert_pem)),
                 ("client_key_pem", s(&t.pki.client_key_pem)),
-                ("untrusted_client_cert_pem", s(&t.pki.untrusted_client_cert_pem)),
-                ("untrusted_client_key_pem", s(&t.pki.untrusted_client_key_pem)),
+                (
+                    "untrusted_client_cert_pem",
+                    s(&t.pki.untrusted_client_cert_pem),
+                ),
+                (
+                    "untrusted_client_key_pem",
+                    s(&t.pki.untrusted_client_key_pem),
+                ),
             ];
             for (k, v) in fields {
                 info.set(k, v);
@@ -225,7 +237,10 @@ impl App {
                     format!("{}&_redirected=1", req.query)
                 };
                 let scheme = port.scheme();
-                return Outcome::Respond(redirect(format!("{scheme}://{host}{}?{query}", req.path)));
+                return Outcome::Respond(redirect(format!(
+                    "{scheme}://{host}{}?{query}",
+                    req.path
+                )));
             }
             Some(Redirect::OtherOrigin) if port == Port::Main => {
                 let query = if req.query.is_empty() {

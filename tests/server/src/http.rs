@@ -22,8 +22,16 @@ impl Transport for TcpStream {
 
 impl Transport for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
     fn finish(&mut self) {
-        self.conn.send_close_notify();
-        let _ = self.flush();
+        // Not `flush()`: during a (failed) handshake it would wait for the client. Write what
+        // rustls has queued (close_notify, or the alert of a refused handshake) and go.
+        if !self.conn.is_handshaking() {
+            self.conn.send_close_notify();
+        }
+        while self.conn.wants_write() {
+            if self.conn.write_tls(&mut self.sock).is_err() {
+                break;
+            }
+        }
         let _ = self.sock.shutdown(Shutdown::Write);
     }
 }
@@ -178,9 +186,7 @@ fn read_line<S: Read>(
 }
 
 /// Reads one request. `Ok(None)` is a clean end of the connection between requests.
-pub fn read_request<S: Read + Write>(
-    r: &mut BufReader<S>,
-) -> Result<Option<Request>, BadRequest> {
+pub fn read_request<S: Read + Write>(r: &mut BufReader<S>) -> Result<Option<Request>, BadRequest> {
     let mut budget = MAX_HEAD;
     // RFC 9112 lets servers skip empty lines before a request line.
     let line = loop {
@@ -368,7 +374,8 @@ pub fn serve_connection<S: Transport>(stream: S, mut handle: impl FnMut(&Request
             Err(BadRequest(0, _)) => break,
             Err(BadRequest(status, why)) => {
                 let body = crate::errors::error_body(status, why, None, None);
-                let _ = write_response(reader.get_mut(), &Response::json(status, body), true, false);
+                let _ =
+                    write_response(reader.get_mut(), &Response::json(status, body), true, false);
                 break;
             }
         };

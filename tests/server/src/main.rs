@@ -103,14 +103,20 @@ fn parse_args() -> Result<Args, String> {
             "--gzip" if inline.is_none() => args.root.gzip = true,
             "--tls" if inline.is_none() => args.tls = true,
             "--https-port" => {
-                args.https_port = value("--https-port")?.parse().map_err(|_| "bad --https-port")?
+                args.https_port = value("--https-port")?
+                    .parse()
+                    .map_err(|_| "bad --https-port")?
             }
             "--mtls-port" => {
-                args.mtls_port = value("--mtls-port")?.parse().map_err(|_| "bad --mtls-port")?
+                args.mtls_port = value("--mtls-port")?
+                    .parse()
+                    .map_err(|_| "bad --mtls-port")?
             }
             "--proxy" if inline.is_none() => args.proxy = true,
             "--proxy-port" => {
-                args.proxy_port = value("--proxy-port")?.parse().map_err(|_| "bad --proxy-port")?
+                args.proxy_port = value("--proxy-port")?
+                    .parse()
+                    .map_err(|_| "bad --proxy-port")?
             }
             "--proxy-auth" => {
                 let auth = value("--proxy-auth")?;
@@ -152,19 +158,24 @@ fn accept_loop(listener: TcpListener, app: Arc<App>, port: Port, wire: Wire) {
                 let app = app.clone();
                 let wire = wire.clone();
                 // If no thread can be made, the stream is dropped: the client sees a reset.
-                let _ = std::thread::Builder::new().name("conn".into()).spawn(move || {
-                    http::prepare(&stream);
-                    let handle = |req: &http::Request| app.handle(port, req);
-                    match wire {
-                        Wire::Plain => http::serve_connection(stream, handle),
-                        // The handshake runs on the first read; a failed one closes the socket.
-                        Wire::Tls(config) => {
-                            if let Ok(conn) = rustls::ServerConnection::new(config) {
-                                http::serve_connection(rustls::StreamOwned::new(conn, stream), handle)
+                let _ = std::thread::Builder::new()
+                    .name("conn".into())
+                    .spawn(move || {
+                        http::prepare(&stream);
+                        let handle = |req: &http::Request| app.handle(port, req);
+                        match wire {
+                            Wire::Plain => http::serve_connection(stream, handle),
+                            // The handshake runs on the first read; a failed one closes the socket.
+                            Wire::Tls(config) => {
+                                if let Ok(conn) = rustls::ServerConnection::new(config) {
+                                    http::serve_connection(
+                                        rustls::StreamOwned::new(conn, stream),
+                                        handle,
+                                    )
+                                }
                             }
                         }
-                    }
-                });
+                    });
             }
             // E.g. out of file descriptors: back off instead of spinning.
             Err(_) => std::thread::sleep(Duration::from_millis(10)),

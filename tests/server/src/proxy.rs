@@ -120,7 +120,13 @@ impl Proxy {
         format!("[{}]", log.iter().cloned().collect::<Vec<_>>().join(","))
     }
 
-    fn record(&self, conn: u64, head: &Head, auth: (bool, Option<bool>, Option<String>), result: &str) {
+    fn record(
+        &self,
+        conn: u64,
+        head: &Head,
+        auth: (bool, Option<bool>, Option<String>),
+        result: &str,
+    ) {
         let (present, matched, user) = auth;
         let entry = obj([
             ("conn", V::Int(conn as i64)),
@@ -166,10 +172,16 @@ impl Proxy {
         // Credentials: present? matching? (only the user name is kept)
         let sent = head
             .header("proxy-authorization")
-            .and_then(|v| v.strip_prefix("Basic ").or_else(|| v.strip_prefix("basic ")))
+            .and_then(|v| {
+                v.strip_prefix("Basic ")
+                    .or_else(|| v.strip_prefix("basic "))
+            })
             .map(|b| decode_b64(b.trim()).map(|d| String::from_utf8_lossy(&d).into_owned()));
         let present = head.header("proxy-authorization").is_some();
-        let user = sent.clone().flatten().and_then(|c| c.split_once(':').map(|(u, _)| u.to_string()));
+        let user = sent
+            .clone()
+            .flatten()
+            .and_then(|c| c.split_once(':').map(|(u, _)| u.to_string()));
         let matched = self
             .auth
             .as_ref()
@@ -251,7 +263,10 @@ impl Proxy {
                 Ok(b) => body = b,
                 Err(_) => return,
             }
-        } else if let Some(len) = head.header("content-length").and_then(|v| v.parse::<usize>().ok()) {
+        } else if let Some(len) = head
+            .header("content-length")
+            .and_then(|v| v.parse::<usize>().ok())
+        {
             body.resize(len.min(8 * 1024 * 1024), 0);
             if reader.read_exact(&mut body).is_err() {
                 return;

@@ -97,12 +97,11 @@ impl Pki {
             .with_single_cert(chain.clone(), key_der(&server.1))
             .map_err(|e| err(&e))?;
         let mut roots = RootCertStore::empty();
-        roots
-            .add(client_ca.0.der().clone())
-            .map_err(|e| err(&e))?;
-        let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-            .build()
-            .map_err(|e| err(&e))?;
+        roots.add(client_ca.0.der().clone()).map_err(|e| err(&e))?;
+        let verifier =
+            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| err(&e))?;
         let mtls_config = ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| err(&e))?
