@@ -26,4 +26,5 @@ fi
 export OPENINT_LIB_PATH="${OPENINT_LIB_PATH:-$TARGET/release/libopenint.so}"
 export OPENINT_TESTSERVER="${OPENINT_TESTSERVER:-$TARGET/release/openint-testserver}"
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
+"$PYTHON" "$HERE/bench/bench_calls.py" --official-python "$OFFICIAL_VENV/bin/python"
 exec "$PYTHON" "$HERE/bench/bench_list.py" --official-python "$OFFICIAL_VENV/bin/python" "$@"

@@ -5,7 +5,7 @@ Contenders, each in its own process (worker.py):
   this      this package: `for c in client.list_connectors(...)`, Connector models
   floor     http.client over one keep-alive connection + json.loads, dicts: the speed a Python
             program cannot beat by much, and the target (within 1.5x)
-  official  the official `openint` SDK 2.9.0 from PyPI (httpx + pydantic), in its own venv
+  official  the official `openint` SDK 2.8.0 from PyPI (httpx + pydantic), in its own venv
 
 Workloads (the issue's): 20,000 connectors at limit 100, and 20,000 at limit 3000 with
 expand=schemas. Timed runs use the server's spec envelope (`total` is the registry size),
@@ -69,7 +69,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5, help="timed listings for this package and the floor")
     ap.add_argument("--official-repeat", type=int, default=2, help="timed listings for the official SDK")
-    ap.add_argument("--official-python", default="", help="python of a venv with openint==2.9.0 (empty: skip)")
+    ap.add_argument("--official-python", default="", help="python of a venv with openint==2.8.0 (empty: skip)")
     args = ap.parse_args()
 
     contenders = [
@@ -77,7 +77,7 @@ def main() -> None:
         ("floor", "floor: http.client + json.loads", sys.executable, "", args.repeat),
     ]
     if args.official_python:
-        contenders.append(("official", "official openint 2.9.0", args.official_python, "", args.official_repeat))
+        contenders.append(("official", "official openint 2.8.0", args.official_python, "", args.official_repeat))
     else:
         print("(official SDK skipped: no --official-python; run_bench.sh makes its venv)\n")
 

@@ -86,8 +86,8 @@ def official(base_url, limit, expand):
     """The official `openint` SDK from PyPI (httpx + pydantic), its own auto-pager."""
     import openint
 
-    # It appends /v2/connector to a base URL without the version; the server answers both.
-    client = openint.Openint(base_url=base_url.rsplit("/v1", 1)[0], token=TOKEN, max_retries=0)
+    # 2.8.0 takes the base URL with /v1, like this package.
+    client = openint.Openint(base_url=base_url, token=TOKEN, max_retries=0)
     kw = {"limit": limit}
     if expand:
         kw["expand"] = ["schemas"]

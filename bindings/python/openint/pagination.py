@@ -24,7 +24,6 @@ from typing import (
     Iterator,
     List,
     Optional,
-    Type,
     TypeVar,
 )
 
@@ -119,8 +118,10 @@ class _Page(Handle, Generic[T]):
             raw = page.get("items") if type(page) is dict else None
             if type(raw) is not list or len(raw) != count.value:
                 raw = [decode_json(self._item_bytes(i), f"item {i} of the page") for i in range(count.value)]
-            model = self._model
-            self._items = [model(x) if type(x) is dict else _not_an_object(x, i) for i, x in enumerate(raw)]
+            for i, x in enumerate(raw):
+                if type(x) is not dict:
+                    _not_an_object(x, i)
+            self._items = list(map(self._model, raw))
         return self._items
 
     @property
@@ -361,5 +362,3 @@ class AsyncPaginator(Generic[T]):
 # The names the issue and the official docs use for the same shapes.
 SyncOffsetPage = SyncOffsetPagination
 AsyncOffsetPage = AsyncOffsetPagination
-
-_ = Type  # re-exported typing names stay importable for annotations
