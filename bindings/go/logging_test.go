@@ -27,8 +27,8 @@ type recorder struct {
 }
 
 func (r *recorder) Enabled(_ context.Context, l slog.Level) bool { return l >= r.level }
-func (r *recorder) WithAttrs([]slog.Attr) slog.Handler        { return r }
-func (r *recorder) WithGroup(string) slog.Handler             { return r }
+func (r *recorder) WithAttrs([]slog.Attr) slog.Handler           { return r }
+func (r *recorder) WithGroup(string) slog.Handler                { return r }
 func (r *recorder) Handle(_ context.Context, rec slog.Record) error {
 	lr := logRecord{level: rec.Level, message: rec.Message}
 	rec.Attrs(func(a slog.Attr) bool {

@@ -215,7 +215,10 @@ func TestBadParamsOfEveryKind(t *testing.T) {
 			_, err := c.ListEvents(ctx, ListEventsParams{Limit: Ptr(3001)})
 			return err
 		}, []string{"listEvents", "limit"}},
-		{func() error { _, err := c.MessageTemplate(ctx, MessageTemplateParams{Language: Ptr("python")}); return err },
+		{func() error {
+			_, err := c.MessageTemplate(ctx, MessageTemplateParams{Language: Ptr("python")})
+			return err
+		},
 			[]string{"messageTemplate", "language"}},
 	}
 	for i, tc := range cases {
