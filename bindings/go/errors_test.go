@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -301,5 +302,95 @@ func TestErrorsAsAndIs(t *testing.T) {
 	var e *Error
 	if !errors.As(wrapped, &e) || e.StatusCode != 404 || !errors.Is(wrapped, ErrNotFound) {
 		t.Fatalf("errors.As/Is through a wrap: %v", wrapped)
+	}
+}
+
+// garbageServer answers every request with text that is not HTTP.
+func garbageServer(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				buf := make([]byte, 4096)
+				conn.Read(buf)
+				conn.Write([]byte("SSH-2.0-OpenSSH_9.6 not http at all\r\n\r\n"))
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String() + "/v1"
+}
+
+func TestProtocolError(t *testing.T) {
+	t.Parallel()
+	c := newTestClient(t, garbageServer(t))
+	_, err := c.Health(context.Background())
+	e := checkKind(t, err, KindProtocol, ErrProtocol)
+	if e.Method != "GET" || !strings.HasSuffix(e.URL, "/v1/health") || e.Retries != 0 {
+		t.Fatalf("got %+v: a protocol error names the request and is not retried", e)
+	}
+}
+
+// A 200 that is not JSON is a decode error for single calls as for pages.
+func TestNonJSONAnswerToACall(t *testing.T) {
+	t.Parallel()
+	s := newScenario(t, map[string]any{"non_json": true})
+	_, err := newTestClient(t, s.BaseURL).Health(context.Background())
+	checkKind(t, err, KindDecode, ErrDecode)
+}
+
+// Error() is one line that says each thing once: no "openint: connection: connection error".
+func TestErrorIsOneCleanLine(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := "http://" + l.Addr().String() + "/v1"
+	l.Close()
+	slow := newScenario(t, map[string]any{"latency_ms": 3000})
+	nonJSON := newScenario(t, map[string]any{"non_json": true})
+	notFound := newScenario(t, map[string]any{"status": 404, "error_headers": map[string]string{"x-request-id": "req_1"}})
+	html := newScenario(t, map[string]any{"fail": map[string]any{"times": 9, "status": 502, "body": "<html>bad</html>", "headers": map[string]string{"retry-after-ms": "1"}}})
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	errs := map[string]error{}
+	_, errs["connection"] = newTestClient(t, refused, WithMaxRetries(0)).Health(ctx)
+	_, errs["timeout"] = newTestClient(t, slow.BaseURL, WithTimeout(100*time.Millisecond), WithMaxRetries(0)).Health(ctx)
+	_, errs["not found"] = newTestClient(t, notFound.BaseURL).Health(ctx)
+	_, errs["html 502"] = newTestClient(t, html.BaseURL, WithMaxRetries(1)).Health(ctx)
+	_, errs["decode"] = newTestClient(t, nonJSON.BaseURL).ListConnectors(ctx, ListConnectorsParams{})
+	_, errs["invalid"] = newTestClient(t, slow.BaseURL).GetConnection(ctx, "x", GetConnectionParams{})
+	_, errs["cancelled"] = newTestClient(t, slow.BaseURL).Health(cancelled)
+	_, errs["protocol"] = newTestClient(t, garbageServer(t)).Health(ctx)
+	_, errs["body too large"] = newTestClient(t, nonJSON.BaseURL, WithMaxBodyBytes(10)).Health(ctx)
+	_, errs["invalid option"] = NewClient(WithTimeout(-time.Second))
+	for name, err := range errs {
+		msg := asError(t, err).Error()
+		t.Logf("%s: %s", name, msg)
+		if strings.ContainsAny(msg, "\r\n") || !strings.HasPrefix(msg, "openint: ") || strings.Count(msg, "openint:") != 1 {
+			t.Errorf("%s: not one line starting with one \"openint: \": %q", name, msg)
+		}
+		// Words, without URLs and numbers. ("not valid HTTP: http parse fail" is the
+		// library quoting its HTTP parser, so "http" may follow itself.)
+		text := regexp.MustCompile(`\S+://\S+`).ReplaceAllString(strings.ToLower(msg), " ")
+		words := strings.FieldsFunc(text, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '_') })
+		for i := 1; i < len(words); i++ {
+			if words[i] == words[i-1] && words[i] != "http" {
+				t.Errorf("%s: %q repeats %q", name, msg, words[i])
+			}
+		}
+		if e := asError(t, err); e.display != "" && msg != "openint: "+e.display {
+			t.Errorf("%s: Error() adds to the library's own line: %q", name, msg)
+		}
 	}
 }
