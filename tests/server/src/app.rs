@@ -167,6 +167,33 @@ impl App {
         if cfg.latency_ms > 0 {
             std::thread::sleep(Duration::from_millis(cfg.latency_ms));
         }
+        // A hostile answer replaces the scenario's, or wraps it (the operation then runs).
+        if let Some(h) = cfg
+            .hostile
+            .as_ref()
+            .filter(|h| h.times.is_none_or(|t| seq < t))
+        {
+            if !h.wraps() {
+                return Outcome::Raw(h.writer(None));
+            }
+            return match self.finished(scn, seq, port, req, route) {
+                Outcome::Respond(resp) => Outcome::Raw(h.writer(Some(resp))),
+                other => other,
+            };
+        }
+        self.finished(scn, seq, port, req, route)
+    }
+
+    /// The scenario's answer with `error_headers` and `gzip` applied.
+    fn finished(
+        &self,
+        scn: &Scenario,
+        seq: u64,
+        port: Port,
+        req: &Request,
+        route: &str,
+    ) -> Outcome {
+        let cfg = &scn.config;
         let mut resp = match self.answer(scn, seq, port, req, route) {
             Outcome::Respond(resp) => resp,
             other => return other,

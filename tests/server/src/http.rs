@@ -108,10 +108,15 @@ impl Response {
     }
 }
 
+/// Writes an answer byte by byte as it likes (hostile servers); the connection then closes.
+pub type RawWriter = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>;
+
 pub enum Outcome {
     Respond(Response),
     /// Close the connection without answering.
     Drop,
+    /// Hand the connection's write side to this, then close.
+    Raw(RawWriter),
 }
 
 pub fn reason(status: u16) -> &'static str {
@@ -313,13 +318,8 @@ pub(crate) fn read_chunked<S: Read>(r: &mut BufReader<S>) -> Result<Vec<u8>, Bad
     }
 }
 
-/// `head_only` answers HEAD: the same head, no body bytes, so keep-alive framing holds.
-fn write_response(
-    w: &mut impl Write,
-    resp: &Response,
-    close: bool,
-    head_only: bool,
-) -> io::Result<()> {
+/// The header lines of an answer (status line to the last header, without the blank line).
+pub fn head_lines(resp: &Response, close: bool) -> String {
     let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
     if let Some(ct) = resp.content_type {
         head.push_str(&format!("Content-Type: {ct}\r\n"));
@@ -332,17 +332,29 @@ fn write_response(
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str(if close {
-        "Connection: close\r\n\r\n"
+        "Connection: close\r\n"
     } else {
-        "Connection: keep-alive\r\n\r\n"
+        "Connection: keep-alive\r\n"
     });
+    head
+}
+
+/// `head_only` answers HEAD: the same head, no body bytes, so keep-alive framing holds.
+fn write_response(
+    w: &mut impl Write,
+    resp: &Response,
+    close: bool,
+    head_only: bool,
+) -> io::Result<()> {
+    let head = head_lines(resp, close);
     let sent = match (head_only, resp.truncate) {
         (true, _) => 0,
         (false, true) => resp.body.len() / 2,
         (false, false) => resp.body.len(),
     };
-    let mut buf = Vec::with_capacity(head.len() + sent);
+    let mut buf = Vec::with_capacity(head.len() + 2 + sent);
     buf.extend_from_slice(head.as_bytes());
+    buf.extend_from_slice(b"\r\n");
     buf.extend_from_slice(&resp.body[..sent]);
     w.write_all(&buf)?;
     w.flush()
@@ -382,6 +394,10 @@ pub fn serve_connection<S: Transport>(stream: S, mut handle: impl FnMut(&Request
         let close = req.wants_close();
         match handle(&req) {
             Outcome::Drop => break,
+            Outcome::Raw(write) => {
+                let _ = write(reader.get_mut());
+                break;
+            }
             Outcome::Respond(resp) => {
                 let close = close || resp.truncate || resp.close;
                 let sent = write_response(reader.get_mut(), &resp, close, req.method == "HEAD");

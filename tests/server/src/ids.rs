@@ -64,6 +64,22 @@ pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Decodes standard base64 (padding optional); `None` on any other character.
+pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
+    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text.trim().trim_end_matches('=').bytes() {
+        acc = (acc << 6) | STD.iter().position(|&x| x == c)? as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
 /// 32 bytes that depend on `data` and on a key made once per process.
 pub fn keyed_digest(data: &[u8]) -> [u8; 32] {
     static KEY: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();

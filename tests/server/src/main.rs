@@ -8,6 +8,7 @@ mod auth;
 mod clock;
 mod connectors;
 mod errors;
+mod hostile;
 mod http;
 mod ids;
 mod json;

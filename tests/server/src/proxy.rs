@@ -79,21 +79,6 @@ fn loopback(authority: &str) -> Option<(String, u16)> {
     matches!(host, "127.0.0.1" | "localhost").then(|| ("127.0.0.1".to_string(), port))
 }
 
-fn decode_b64(text: &str) -> Option<Vec<u8>> {
-    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in text.trim_end_matches('=').bytes() {
-        acc = (acc << 6) | STD.iter().position(|&x| x == c)? as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    Some(out)
-}
-
 fn reply(client: &mut TcpStream, status: &str, extra: &str) {
     let _ = client.write_all(
         format!("HTTP/1.1 {status}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n")
@@ -176,7 +161,9 @@ impl Proxy {
                 v.strip_prefix("Basic ")
                     .or_else(|| v.strip_prefix("basic "))
             })
-            .map(|b| decode_b64(b.trim()).map(|d| String::from_utf8_lossy(&d).into_owned()));
+            .map(|b| {
+                crate::ids::b64_decode(b.trim()).map(|d| String::from_utf8_lossy(&d).into_owned())
+            });
         let present = head.header("proxy-authorization").is_some();
         let user = sent
             .clone()
@@ -315,6 +302,9 @@ mod tests {
         assert_eq!(loopback("localhost:8080").unwrap().1, 8080);
         assert!(loopback("example.com:443").is_none());
         assert!(loopback("127.0.0.1").is_none());
-        assert_eq!(decode_b64("dXNlcjpwYXNz").unwrap(), b"user:pass");
+        assert_eq!(
+            crate::ids::b64_decode("dXNlcjpwYXNz").unwrap(),
+            b"user:pass"
+        );
     }
 }

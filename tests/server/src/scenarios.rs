@@ -1,6 +1,7 @@
 //! Scenarios: isolated server behaviours with their own counters and request logs, so tests
 //! can run in parallel against one server process.
 
+use crate::hostile::Hostile;
 use crate::http::Request;
 use crate::json::{s, V};
 use crate::registry::MAX_COUNT;
@@ -87,6 +88,7 @@ pub struct Config {
     pub v2_alias: bool,
     pub seed: Seed,
     pub mutate_after_page: Option<Mutation>,
+    pub hostile: Option<Hostile>,
 }
 
 impl Default for Config {
@@ -110,6 +112,7 @@ impl Default for Config {
             v2_alias: true,
             seed: Seed::default(),
             mutate_after_page: None,
+            hostile: None,
         }
     }
 }
@@ -133,6 +136,7 @@ const KEYS: &[&str] = &[
     "v2_alias",
     "seed",
     "mutate_after_page",
+    "hostile",
 ];
 const FAIL_KEYS: &[&str] = &["times", "status", "headers", "body", "content_type"];
 
@@ -262,6 +266,7 @@ impl Config {
                     }
                 }
                 "v2_alias" => c.v2_alias = as_bool(v, key)?,
+                "hostile" => c.hostile = Some(Hostile::from_json(v)?),
                 "seed" => c.seed = Seed::from_json(v)?,
                 "mutate_after_page" => {
                     c.mutate_after_page = Some(Mutation::from_json(v, false, "mutate_after_page")?)
