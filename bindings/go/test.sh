@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tests of the Go module: builds libopenint and the local test server if needed, then runs
-# go vet, go test -race, and go test under GOEXPERIMENT=cgocheck2 (when the toolchain has it).
-# Run from anywhere; CI calls it from .ci/run. Extra arguments go to both `go test` runs
-# (e.g. ./test.sh -run TestRetries -v).
+# go vet, staticcheck, go test -race, and go test under GOEXPERIMENT=cgocheck2 (when the
+# toolchain has it), each test run summarised as "N passed, N failed, N skipped".
+# Run from anywhere; CI calls it as `bash bindings/go/test.sh`. Extra arguments go to both
+# `go test` runs (e.g. ./test.sh -run TestRetries).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,6 +32,19 @@ fi
 # proxy (GOTOOLCHAIN=auto, the default).
 command -v go >/dev/null || apt_install golang-go
 
+# staticcheck from the Go module proxy, the release that supports this toolchain, installed
+# once into a cache directory outside the repository.
+go_minor="$(cd "$here" && go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+if [ "$go_minor" -ge 26 ]; then sc_version=v0.8.2    # staticcheck 2026.2.2
+elif [ "$go_minor" -ge 25 ]; then sc_version=v0.7.0  # 2026.1
+else sc_version=v0.6.1                               # 2025.1.1, Go 1.24
+fi
+sc_bin="${XDG_CACHE_HOME:-$HOME/.cache}/openint-go-tools/staticcheck-$sc_version"
+if [ ! -x "$sc_bin/staticcheck" ]; then
+	say "installing staticcheck $sc_version"
+	GOBIN="$sc_bin" go install "honnef.co/go/tools/cmd/staticcheck@$sc_version"
+fi
+
 say "building libopenint and openint-testserver (cargo build --release)"
 (cd "$repo" && cargo build --release --quiet -p openint -p openint-testserver)
 
@@ -41,13 +55,27 @@ cd "$here"
 say "go vet ./..."
 go vet ./...
 
+say "staticcheck ./..."
+"$sc_bin/staticcheck" ./...
+
+# Builds the summariser once (a failed build would otherwise read as zero tests).
+summarise="$(mktemp -d)/testsum"
+trap 'rm -rf "$(dirname "$summarise")"' EXIT
+go build -o "$summarise" ./internal/testsum
+
+status=0
 say "go test -race ./..."
-go test -race -count=1 "$@" ./...
+go test -json -race -count=1 "$@" ./... | "$summarise" "Go tests (-race)" || status=1
 
 if GOEXPERIMENT=cgocheck2 go version >/dev/null 2>&1; then
 	say "GOEXPERIMENT=cgocheck2 go test ./..."
-	GOEXPERIMENT=cgocheck2 go test -count=1 "$@" ./...
+	GOEXPERIMENT=cgocheck2 go test -json -count=1 "$@" ./... | "$summarise" "Go tests (cgocheck2)" || status=1
 else
 	say "this Go toolchain has no GOEXPERIMENT=cgocheck2; skipped that run"
 fi
-say "Go module: all tests passed"
+if [ "$status" = 0 ]; then
+	say "Go module: all tests passed"
+else
+	say "Go module: tests failed"
+fi
+exit "$status"
