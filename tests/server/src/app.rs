@@ -11,7 +11,9 @@ use crate::http::{accepts_gzip, gzip, reason, Outcome, Request, Response};
 use crate::json::{obj, s, V};
 use crate::query::{self, int_json, parse_query};
 use crate::registry::Registry;
-use crate::scenarios::{Config, FailStatus, Mode, Redirect, Registry as Listing, Scenario};
+use crate::scenarios::{
+    Config, ConnectorAuth, FailStatus, Mode, Redirect, Registry as Listing, Scenario,
+};
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
@@ -356,7 +358,7 @@ impl App {
     }
 
     /// `GET /connector`: the scenario `token` check if set (as before), else `Authorization`
-    /// is read only with `connector_auth: "real"`; then the query and the page.
+    /// as `connector_auth` says; then the query and the page.
     fn connectors(&self, scn: &Scenario, req: &Request) -> Response {
         let cfg = &scn.config;
         if let Some(token) = &cfg.token {
@@ -381,7 +383,7 @@ impl App {
                     }
                 }
             }
-        } else if cfg.connector_auth {
+        } else if self.checks_connector_token(cfg.connector_auth, req) {
             let store = scn.store.lock().unwrap_or_else(|p| p.into_inner());
             let who = auth::viewer(
                 req.header("authorization"),
@@ -406,6 +408,18 @@ impl App {
             }
         };
         Response::json(200, self.page(cfg, &q))
+    }
+
+    /// Whether `GET /connector` reads this request's `Authorization` (see `ConnectorAuth`).
+    fn checks_connector_token(&self, mode: ConnectorAuth, req: &Request) -> bool {
+        match mode {
+            ConnectorAuth::None => false,
+            ConnectorAuth::Real => true,
+            ConnectorAuth::Keys => req
+                .header("authorization")
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|t| t.starts_with("key_") || t.contains('.')),
+        }
     }
 
     fn port_number(&self, port: Port) -> u16 {

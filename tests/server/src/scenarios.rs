@@ -32,6 +32,18 @@ impl Mode {
     }
 }
 
+/// Whether `GET /connector` (without the `token` key) reads `Authorization`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ConnectorAuth {
+    /// Never (this server's first behaviour).
+    None,
+    /// Only tokens that look like OpenInt credentials (`key_...`, or a JWT with dots): those
+    /// are checked as the real server does; any other token passes (older tests send `tok`).
+    Keys,
+    /// Like every public route of the real server (malformed headers are 401 too).
+    Real,
+}
+
 /// What `GET /connector` lists.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Registry {
@@ -80,9 +92,7 @@ pub struct Config {
     /// The organization key; `None`: `token` if set, else the server's key.
     pub org_key: Option<String>,
     pub registry: Registry,
-    /// `GET /connector` reads `Authorization` like the other public routes (401 for a bad
-    /// token). Off by default: older tests send any token there.
-    pub connector_auth: bool,
+    pub connector_auth: ConnectorAuth,
     /// `/v2/connector` serves the connector list (the official Python SDK asks for it); the real
     /// server answers a plain-text 404 there.
     pub v2_alias: bool,
@@ -108,7 +118,7 @@ impl Default for Config {
             status: None,
             org_key: None,
             registry: Registry::Synthetic,
-            connector_auth: false,
+            connector_auth: ConnectorAuth::Keys,
             v2_alias: true,
             seed: Seed::default(),
             mutate_after_page: None,
@@ -260,9 +270,14 @@ impl Config {
                 }
                 "connector_auth" => {
                     c.connector_auth = match v.as_str() {
-                        Some("none") => false,
-                        Some("real") => true,
-                        _ => return Err("`connector_auth` must be \"none\" or \"real\"".into()),
+                        Some("none") => ConnectorAuth::None,
+                        Some("keys") => ConnectorAuth::Keys,
+                        Some("real") => ConnectorAuth::Real,
+                        _ => {
+                            return Err(
+                                "`connector_auth` must be \"none\", \"keys\" or \"real\"".into()
+                            )
+                        }
                     }
                 }
                 "v2_alias" => c.v2_alias = as_bool(v, key)?,
