@@ -129,7 +129,11 @@ func TestEarlyStopCancelsPrefetchedPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		inFlight = pageThreads()
+		// The threads name themselves as they start: give them a moment (the server holds
+		// each answer for 3 s).
+		for start := time.Now(); inFlight < 4 && time.Since(start) < time.Second; time.Sleep(5 * time.Millisecond) {
+			inFlight = pageThreads()
+		}
 		break
 	}
 	if inFlight != 4 {

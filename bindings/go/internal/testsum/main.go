@@ -1,5 +1,6 @@
 // Command testsum reads `go test -json` from stdin and prints a summary: the output of every
-// failed test, then "label: N passed, N failed, N skipped". It exits 1 when a test or a
+// failed test, then "label: N passed, N failed, N skipped (and M subtests passed)", counting
+// top-level tests and subtests (table cases, fuzz seeds) apart. It exits 1 when a test or a
 // package failed (a build failure fails the package without failing a test), so test.sh can
 // report counts and still stop on failure.
 package main
@@ -24,7 +25,7 @@ func main() {
 	if len(os.Args) > 1 {
 		label = os.Args[1]
 	}
-	var passed, failed, skipped int
+	var passed, failed, skipped, subPassed int
 	failedPkgs := 0
 	output := map[string][]string{} // test (or package) -> its output lines
 	var failures []string
@@ -41,18 +42,23 @@ func main() {
 		case "output":
 			output[key] = append(output[key], e.Output)
 		case "pass":
-			if e.Test != "" {
+			switch {
+			case strings.Contains(e.Test, "/"):
+				subPassed++
+			case e.Test != "":
 				passed++
 			}
 			delete(output, key)
 		case "skip":
-			if e.Test != "" {
+			if e.Test != "" && !strings.Contains(e.Test, "/") {
 				skipped++
 			}
 			delete(output, key)
 		case "fail":
 			if e.Test != "" {
-				failed++
+				if !strings.Contains(e.Test, "/") {
+					failed++
+				}
 			} else {
 				failedPkgs++
 			}
@@ -62,7 +68,7 @@ func main() {
 	for _, key := range failures {
 		fmt.Printf("--- %s\n%s", strings.TrimSpace(key), strings.Join(output[key], ""))
 	}
-	fmt.Printf("%s: %d passed, %d failed, %d skipped\n", label, passed, failed, skipped)
+	fmt.Printf("%s: %d passed, %d failed, %d skipped (and %d subtests passed)\n", label, passed, failed, skipped, subPassed)
 	if failed > 0 || failedPkgs > 0 {
 		os.Exit(1)
 	}
