@@ -8,7 +8,8 @@
 #      plus c-asan (C11, libopenint.so, AddressSanitizer + LeakSanitizer + UBSan on the C side);
 #   3. builds examples/*.c as a user would: examples/openint.pc.sh writes the pkg-config files,
 #      and each example compiles from a folder outside the repository with
-#      $(pkg-config --cflags --libs openint) (the quick start also with openint-static and as C++);
+#      $(pkg-config --cflags --libs openint), as C11 and as C++17 (the quick start also with
+#      openint-static);
 #   4. starts one test server, runs the four binaries (which run the examples too), then c-shared
 #      again under valgrind, following the examples it starts (any memory error or
 #      definite/indirect leak fails);
@@ -100,8 +101,11 @@ done
 check "example quickstart builds with pkg-config openint-static" \
     build_example "$EXAMPLES/quickstart_static" openint-static cc -std=c11 -Wall -Wextra -Werror -O1 -g \
     "$REPO/examples/quickstart.c"
-check "example quickstart builds as C++17" \
-    build_example "$OUTSIDE/quickstart_cxx" openint g++ -x c++ -std=c++17 -Wall -Wextra -Werror "$REPO/examples/quickstart.c" -x none
+for src in "$REPO"/examples/*.c; do
+    name=$(basename "$src" .c)
+    check "example $name builds as C++17" \
+        build_example "$OUTSIDE/${name}_cxx" openint g++ -x c++ -std=c++17 -Wall -Wextra -Werror "$src" -x none
+done
 rm -rf "$OUTSIDE"
 
 # ---- one server for every run (scenarios keep the runs apart) ----
