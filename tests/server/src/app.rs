@@ -103,7 +103,8 @@ impl App {
                 "admin_url",
                 s(format!("http://127.0.0.1:{}/__admin", self.main_port)),
             ),
-            ("org_key", s(&self.org_key)),
+            // The root routes' key (`--token` when given, else `--org-key`).
+            ("org_key", s(&self.root.org_key)),
         ]);
         if let Some(t) = &self.tls {
             let fields = [

@@ -68,6 +68,14 @@ fn org_key_in_the_startup_line_and_per_scenario() {
     assert_eq!(tok.call("GET", "/connector", None, None).status, 403);
     let cli = Server::start(&["--org-key", "cli_key"]);
     assert_eq!(cli.info["org_key"], "cli_key");
+    assert_eq!(cli.scenario(json!({})).org_key, "cli_key");
+    let root = Server::start(&["--token", "root_tok"]);
+    assert_eq!(root.info["org_key"], "root_tok");
+    let auth = [("Authorization", "Bearer root_tok")];
+    assert_eq!(
+        request(root.port, "GET", "/v1/customer", &auth, b"").status,
+        200
+    );
 }
 
 #[test]
