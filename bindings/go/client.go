@@ -94,7 +94,7 @@ func NewClient(opts ...Option) (*Client, error) {
 
 // Close frees the client. It is idempotent and returns at once; later calls return ErrClosed.
 // Calls already running finish normally, and the library's client is freed when the last
-// one ends. Pages already fetched keep working (GetNextPage included).
+// one ends. Pages already fetched keep their items; their GetNextPage returns ErrClosed.
 func (c *Client) Close() error {
 	if c == nil || c.h == nil {
 		return nil
