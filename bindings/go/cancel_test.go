@@ -184,6 +184,9 @@ func TestCancelAtEachPhase(t *testing.T) {
 					t.Fatalf("%d requests: a cancelled call must not retry", len(s.requests(t)))
 				}
 				settledGoroutines(t, before+int(handlers.Load()))
+				if n := liveCancels.Load(); n != 0 {
+					t.Fatalf("%d cancel handles not freed", n)
+				}
 			})
 		}
 	}

@@ -71,6 +71,12 @@ func TestBadOptionsAreRejectedWithTheirName(t *testing.T) {
 		{"header with newline", WithHeader("X-Ok", "a\r\nInjected: 1"), "X-Ok"},
 		{"authorization header", WithHeader("Authorization", "Bearer x"), "Authorization"},
 		{"token with a space", WithToken("sk_secret_tok en"), "token"},
+		{"unknown trust store", WithTLSRoots("bogus"), "tls_roots"},
+		{"missing CA file", WithTLSCAFile("/nonexistent/ca.pem"), "tls_ca_file"},
+		{"CA that is not PEM", WithTLSCAPEM("not a certificate"), "tls_ca"},
+		{"client certificate that is not PEM", WithTLSClientCertPEM("x", "y"), "client"},
+		{"proxy that is not a URL", WithProxy("not a url"), "proxy"},
+		{"prefetch out of range", WithPrefetch(65), "prefetch"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
