@@ -16,6 +16,7 @@ void suite_options(void);    /* test_options.c: per-call options */
 void suite_cancel(void);     /* test_cancel.c: cancellation in every phase */
 void suite_logging(void);    /* test_logging.c: loggers, levels, redaction */
 void suite_misuse(void);     /* test_misuse.c: C ABI misuse */
+void suite_hostile(void);    /* test_hostile.c: hostile answers (the server's `hostile` key) */
 void suite_examples(void);   /* test_examples.c: the programs of examples/ (run.sh builds them) */
 void examples_set_dir(const char *dir);
 

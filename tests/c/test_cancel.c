@@ -2,7 +2,8 @@
  * Cancellation from C: another thread fires openint_cancel while a call is connecting, in the
  * TLS handshake, sending, waiting for the answer, reading the body, or waiting to retry, and
  * the call returns OPENINT_STATUS_CANCELLED within 100 ms (scaled under valgrind and ASan).
- * The phases the test server cannot act out come from loopback stubs (testkit's tk_stub).
+ * The phases the test server cannot act out (a connect that hangs, a TLS handshake or a request
+ * body that never completes) come from loopback stubs (testkit's tk_stub).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -214,24 +215,19 @@ static void test_cancel_waiting_for_the_answer(void) {
 }
 
 static void test_cancel_while_reading_the_body(void) {
-    /* The head promises 1 MB of JSON; a few bytes come, then nothing. */
-    tk_stub *stub = tk_stub_start(TK_STUB_STALL_BODY, NULL);
-    CHECK(stub != NULL);
-    if (!stub) return;
-    char *base = tk_fmt("http://127.0.0.1:%d/v1", tk_stub_port(stub));
-    OpenintClient *c = tk_client(base, "\"timeout\":60,\"max_retries\":0");
+    /* The server's slow_body: the head at once, then one body byte a minute. */
+    world w;
+    world_new(&w, "{\"hostile\":{\"kind\":\"slow_body\",\"delay_ms\":60000,\"chunk\":1}}", "\"max_retries\":0");
     OpenintCancel *cancel = new_cancel();
-    job j = make_job(JOB_CALL, c, cancel, "health", NULL, NULL);
+    job j = make_job(JOB_CALL, w.org, cancel, "viewer", NULL, NULL);
     expect_cancelled_in_time(&j, PHASE_DELAY, "reading the response body");
-    CHECK(tk_stub_requests(stub) == 1);
+    CHECK(tk_scenario_request_count(&w.s) == 1);
     openint_cancel_free(cancel);
     cancel = new_cancel();
-    j = make_job(JOB_CURSOR, c, cancel, "listConnectors", "{\"limit\":100}", NULL);
+    j = make_job(JOB_CURSOR, w.org, cancel, "listConnectors", "{\"limit\":100}", NULL);
     expect_cancelled_in_time(&j, PHASE_DELAY, "reading a page's body through a cursor");
     openint_cancel_free(cancel);
-    openint_client_free(c);
-    free(base);
-    tk_stub_stop(stub);
+    world_free(&w);
 }
 
 static void test_cancel_in_retry_backoff(void) {

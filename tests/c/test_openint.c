@@ -1091,6 +1091,7 @@ int main(int argc, char **argv) {
     suite_cancel();
     suite_logging();
     suite_misuse();
+    suite_hostile();
     suite_examples();
 
     tk_oracle_free(&oracle_plain);

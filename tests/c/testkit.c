@@ -640,7 +640,6 @@ typedef struct {
     int fd;
     char *buf; /* bytes of the request being read */
     size_t len, cap;
-    bool stalled; /* answered the promise of a body that never comes */
 } stub_conn;
 
 struct tk_stub {
@@ -740,9 +739,6 @@ static void stub_write(int fd, const char *data, size_t len) {
     }
 }
 
-static const char STALL_HEAD[] =
-    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"items\":[";
-
 /* Reads what a connection sent; answers complete requests. False: the connection is over. */
 static bool stub_serve(tk_stub *s, stub_conn *c) {
     if (c->len == c->cap) {
@@ -753,7 +749,6 @@ static bool stub_serve(tk_stub *s, stub_conn *c) {
     ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
     if (n <= 0) return false;
-    if (c->stalled) return true; /* whatever else comes is ignored */
     c->len += (size_t)n;
     size_t req;
     while ((req = stub_request_len(c)) > 0) {
@@ -762,11 +757,6 @@ static bool stub_serve(tk_stub *s, stub_conn *c) {
         pthread_mutex_unlock(&s->lock);
         memmove(c->buf, c->buf + req, c->len - req);
         c->len -= req;
-        if (s->mode == TK_STUB_STALL_BODY) {
-            stub_write(c->fd, STALL_HEAD, sizeof STALL_HEAD - 1);
-            c->stalled = true;
-            return true;
-        }
         stub_write(c->fd, s->canned, s->canned_len);
     }
     return true;

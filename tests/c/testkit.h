@@ -155,9 +155,6 @@ typedef enum {
     /* Accepts connections and never reads or writes: a TLS handshake never completes, a
      * large request body stops being sent once the socket buffers are full. */
     TK_STUB_SILENT,
-    /* Reads each request head, answers a head that promises a long JSON body, sends its
-     * first bytes, then stalls with the connection open. */
-    TK_STUB_STALL_BODY,
     /* Answers every request on every connection with the canned bytes (keep-alive). */
     TK_STUB_CANNED,
     /* listen(fd, 0) with the accept queue filled by connections nobody accepts: a new

@@ -1,0 +1,140 @@
+/*
+ * Hostile answers from C (the test server's `hostile` scenario key): header floods, broken
+ * status lines, endless, lying and compressed-bomb bodies, odd redirects, huge and deep JSON,
+ * huge error bodies, absurd Retry-After values. Every call ends with the right status, a short
+ * message without the token, and bounded memory (valgrind and ASan run this file too).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "openint.h"
+#include "suites.h"
+#include "testkit.h"
+
+#define TOKEN "sk_live_hostile_token_1"
+#define MAX_BODY 4000000 /* max_body_bytes of the clients here */
+
+typedef struct {
+    const char *hostile; /* the scenario's "hostile" object */
+    bool listing;        /* through a cursor (listConnectors), else openint_client_call(viewer) */
+    OpenintStatus want;
+    int http;            /* the error's HTTP status (0: none) */
+    const char *needle;  /* a part of the message */
+} hostile_case;
+
+static const hostile_case CASES[] = {
+    {"{\"kind\":\"header_flood\"}", false, OPENINT_STATUS_PROTOCOL, 0, "not valid HTTP"},
+    {"{\"kind\":\"header_flood\",\"count\":1,\"value_bytes\":10000000}", false, OPENINT_STATUS_PROTOCOL, 0, "head is too large"},
+    {"{\"kind\":\"garbage_status\"}", true, OPENINT_STATUS_PROTOCOL, 0, "not valid HTTP"},
+    {"{\"kind\":\"status\",\"status\":999,\"reason\":\"Whatever\"}", false, OPENINT_STATUS_API_STATUS, 999, "999"},
+    {"{\"kind\":\"endless_body\"}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
+    {"{\"kind\":\"endless_body\",\"framing\":\"close\"}", false, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
+    {"{\"kind\":\"lying_length\"}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
+    {"{\"kind\":\"lying_length\",\"content_length\":\"100\",\"body\":\"{}\"}", false, OPENINT_STATUS_CONNECTION, 0,
+     "closed before the whole response"},
+    {"{\"kind\":\"gzip_bomb\"}", false, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
+    {"{\"kind\":\"gzip_bomb\"}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
+    {"{\"kind\":\"redirect\",\"location\":\"file:/etc/passwd\"}", false, OPENINT_STATUS_API_STATUS, 302, "refused"},
+    {"{\"kind\":\"redirect\",\"location\":\"data:text/plain,hi\"}", true, OPENINT_STATUS_API_STATUS, 302, "refused"},
+    {"{\"kind\":\"raw_body\",\"content_type\":\"text/html\",\"body\":\"<html>Bearer " TOKEN "</html>\"}", true,
+     OPENINT_STATUS_DECODE, 0, NULL},
+    {"{\"kind\":\"huge_list\",\"bytes\":20000000}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
+    {"{\"kind\":\"deep_nesting\",\"depth\":100000}", true, OPENINT_STATUS_DECODE, 0, NULL},
+    {"{\"kind\":\"non_object_items\"}", true, OPENINT_STATUS_DECODE, 0, NULL},
+    {"{\"kind\":\"huge_error\",\"bytes\":20000000}", false, OPENINT_STATUS_INTERNAL_SERVER, 500, NULL},
+    {"{\"kind\":\"huge_error\",\"status\":404,\"bytes\":20000000}", true, OPENINT_STATUS_NOT_FOUND, 404, NULL},
+};
+
+static void test_hostile_answers(void) {
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        const hostile_case *c = &CASES[i];
+        char *cfg = tk_fmt("{\"token\":\"%s\",\"hostile\":%s}", TOKEN, c->hostile);
+        world w;
+        char *extra = tk_fmt("\"max_retries\":0,\"max_body_bytes\":%d,\"timeout\":30", MAX_BODY);
+        world_new(&w, cfg, extra);
+        OpenintError *err = NULL;
+        OpenintStatus st;
+        char what[200];
+        snprintf(what, sizeof what, "%s %s", c->listing ? "cursor" : "call", c->hostile);
+        if (c->listing) {
+            OpenintCursor *cur = NULL;
+            st = openint_client_list_cursor(w.org, "listConnectors", "{\"limit\":100}", NULL, NULL, &cur, &err);
+            const char *item;
+            int items = 0;
+            while (st == OPENINT_STATUS_OK && (st = openint_cursor_next(cur, 0, &item, NULL, &err)) == OPENINT_STATUS_OK)
+                items++;
+            CHECKF(items < 1000, "%s: %d items", what, items);
+            openint_cursor_free(cur);
+        } else {
+            OpenintResponse *r = NULL;
+            st = openint_client_call(w.org, "viewer", NULL, &r, &err);
+            openint_response_free(r);
+        }
+        CHECKF(st == c->want, "%s: %s, expected %s (%s)", what, tk_status_str(st), tk_status_str(c->want),
+               openint_error_message(err));
+        CHECKF(openint_error_http_status(err) == c->http, "%s: HTTP %u, expected %d", what,
+               (unsigned)openint_error_http_status(err), c->http);
+        const char *msg = openint_error_message(err);
+        CHECKF(msg && strlen(msg) < 600, "%s: a message of %zu bytes", what, msg ? strlen(msg) : 0);
+        if (c->needle) CHECKF(has_text(msg, c->needle), "%s: message %s lacks %s", what, msg, c->needle);
+        /* Error bodies are kept up to 64 KiB (and marked when cut). */
+        const char *body = openint_error_body(err);
+        CHECKF(!body || strlen(body) <= 64 * 1024 + 64, "%s: an error body of %zu bytes", what, strlen(body));
+        CHECKF(!has_text(msg, TOKEN) && !has_text(openint_error_display(err), TOKEN) && !has_text(body, TOKEN),
+               "%s: the token shows in the error", what);
+        openint_error_free(err);
+        world_free(&w);
+        free(extra);
+        free(cfg);
+    }
+}
+
+static void test_absurd_retry_after(void) {
+    /* Retry-After 1e308 and retry-after-ms -1: neither may turn into an endless wait. With a
+     * 2 s deadline the call gives up at once; without one it retries after its own back-off. */
+    world w;
+    world_new(&w, "{\"hostile\":{\"kind\":\"retry_storm\",\"times\":1}}", "\"max_retries\":2");
+    OpenintResponse *r = NULL;
+    OpenintError *err = NULL;
+    double t0 = tk_now();
+    OpenintStatus st = openint_client_call_with(w.org, "viewer", NULL, "{\"timeout\":30}", NULL, &r, &err);
+    CHECKF(st == OPENINT_STATUS_OK, "after one storm answer: %s (%s)", tk_status_str(st), openint_error_message(err));
+    CHECKF(openint_response_retries(r) == 1, "retries %u", openint_response_retries(r));
+    /* Not a timing goal: the 30 s deadline must not have been what ended the wait. */
+    CHECKF(tk_now() - t0 < 20, "the retry waited %.1f s", tk_now() - t0);
+    openint_response_free(r);
+    openint_error_free(err);
+    world_free(&w);
+}
+
+static void test_non_json_answer_to_a_call(void) {
+    /* A 2xx that is not JSON (a proxy's or CDN's HTML page) is OPENINT_STATUS_DECODE ("a 2xx
+     * answer that is not the expected JSON", openint.h), for a single call as for a list. */
+    world w;
+    world_new(&w, "{\"non_json\":true}", "\"max_retries\":0");
+    OpenintResponse *r = SENT(OpenintResponse);
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_call(w.org, "viewer", NULL, &r, &err);
+    CHECKF(st == OPENINT_STATUS_DECODE, "viewer answered by an HTML page: %s, expected decode (body %.40s)",
+           tk_status_str(st), st == OPENINT_STATUS_OK ? openint_response_body(r, NULL) : "");
+    if (st == OPENINT_STATUS_OK) openint_response_free(r);
+    openint_error_free(err);
+    OpenintPage *page = NULL;
+    err = NULL;
+    st = openint_client_list(w.org, "listConnections", NULL, NULL, NULL, &page, &err);
+    expect_transport_error(st, err, OPENINT_STATUS_DECODE, "a list page that is an HTML page");
+    openint_error_free(err);
+    world_free(&w);
+}
+
+void suite_hostile(void) {
+    tk_run("hostile_answers", test_hostile_answers);
+    tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
+    tk_run("hostile_non_json_answer_to_a_call", test_non_json_answer_to_a_call);
+}
