@@ -81,23 +81,41 @@ static void run_job(job *j) {
 typedef struct {
     const OpenintCancel *cancel;
     double delay;
+    /* When set: fire only once the server has logged a request (with header x-thread equal to
+     * `thread` when that is not NULL), so that a slow run cannot cancel before sending. */
+    const tk_scenario *scn;
+    const char *thread;
     double fired; /* tk_now() just before openint_cancel */
 } canceller;
 
+static bool request_seen(const tk_scenario *s, const char *thread) {
+    cJSON *log = tk_scenario_requests(s);
+    bool seen = false;
+    cJSON *req;
+    cJSON_ArrayForEach(req, log) seen |= !thread || has_text(tk_log_header(req, "x-thread"), thread);
+    cJSON_Delete(log);
+    return seen;
+}
+
 static void *canceller_main(void *p) {
     canceller *c = (canceller *)p;
+    for (double t0 = tk_now(); c->scn && !request_seen(c->scn, c->thread) && tk_now() - t0 < 60;) sleep_s(0.005);
     sleep_s(c->delay);
     c->fired = tk_now();
     openint_cancel(c->cancel);
     return NULL;
 }
 
-/* Runs `j` while another thread fires its cancel handle after `delay` seconds: the call must
- * still be running then, and return CANCELLED within the bound. */
-static void expect_cancelled_in_time(job *j, double delay, const char *what) {
+/* Runs `j` while another thread fires its cancel handle `delay` seconds after the start (or,
+ * with `scn`, after the server logged the request, with x-thread `thread` if not NULL): the
+ * call must still be running then, and return CANCELLED within the bound. */
+static void expect_cancelled_in_time_after(job *j, const tk_scenario *scn, const char *thread, double delay,
+                                           const char *what) {
     canceller c;
     c.cancel = j->cancel;
     c.delay = delay;
+    c.scn = scn;
+    c.thread = thread;
     c.fired = 0;
     pthread_t th;
     CHECK(pthread_create(&th, NULL, canceller_main, &c) == 0);
@@ -117,6 +135,10 @@ static void expect_cancelled_in_time(job *j, double delay, const char *what) {
     printf("#   %s: cancelled %.1f ms after openint_cancel\n", what, latency * 1e3);
     openint_error_free(j->err);
     j->err = NULL;
+}
+
+static void expect_cancelled_in_time(job *j, double delay, const char *what) {
+    expect_cancelled_in_time_after(j, NULL, NULL, delay, what);
 }
 
 static OpenintCancel *new_cancel(void) {
@@ -203,7 +225,7 @@ static void test_cancel_waiting_for_the_answer(void) {
     world_new(&w, "{\"latency_ms\":30000}", "\"max_retries\":0");
     OpenintCancel *cancel = new_cancel();
     job j = make_job(JOB_CALL, w.org, cancel, "viewer", NULL, NULL);
-    expect_cancelled_in_time(&j, PHASE_DELAY, "waiting for the response head");
+    expect_cancelled_in_time_after(&j, &w.s, NULL, 0.05, "waiting for the response head");
     CHECK(tk_scenario_request_count(&w.s) == 1);
     openint_cancel_free(cancel);
     /* A listing's first page too. */
@@ -319,7 +341,7 @@ static void test_one_handle_many_calls(void) {
     CHECK(l.st == OPENINT_STATUS_END);
     /* Then it stops the one running. */
     job j = make_job(JOB_CALL, slow.org, cancel, "health", NULL, NULL);
-    expect_cancelled_in_time(&j, PHASE_DELAY, "a handle after four calls");
+    expect_cancelled_in_time_after(&j, &slow.s, NULL, 0, "a handle after four calls");
     openint_cancel_free(cancel);
     world_free(&fast);
     world_free(&slow);
@@ -329,6 +351,7 @@ static void test_one_handle_many_calls(void) {
 
 typedef struct {
     const OpenintClient *client;
+    const tk_scenario *scn;
     int index;
     job j;
     double latency;
@@ -338,10 +361,15 @@ static void *thread_main(void *p) {
     thread_arg *a = (thread_arg *)p;
     OpenintCancel *cancel = NULL;
     openint_cancel_new(&cancel, NULL);
-    a->j = make_job(JOB_CALL, a->client, cancel, "viewer", NULL, NULL);
+    char thread[16], options[64];
+    snprintf(thread, sizeof thread, "t%d", a->index);
+    snprintf(options, sizeof options, "{\"extra_headers\":{\"X-Thread\":\"%s\"}}", thread);
+    a->j = make_job(JOB_CALL, a->client, cancel, "viewer", NULL, options);
     canceller c;
     c.cancel = cancel;
-    c.delay = 0.1;
+    c.delay = 0;
+    c.scn = a->scn; /* fire once the server holds this thread's request */
+    c.thread = thread;
     c.fired = 0;
     pthread_t th;
     bool fire = a->index % 2 == 0; /* even threads cancel their own call, odd ones let it run */
@@ -359,12 +387,13 @@ static void *thread_main(void *p) {
 
 static void test_threads_cancel_their_own_calls(void) {
     world w;
-    world_new(&w, "{\"latency_ms\":600}", "\"max_retries\":0");
+    world_new(&w, "{\"latency_ms\":2000}", "\"max_retries\":0");
     pthread_t th[THREADS];
     thread_arg args[THREADS];
     for (int i = 0; i < THREADS; i++) {
         memset(&args[i], 0, sizeof args[i]);
         args[i].client = w.org;
+        args[i].scn = &w.s;
         args[i].index = i;
         CHECK(pthread_create(&th[i], NULL, thread_main, &args[i]) == 0);
     }
@@ -384,13 +413,13 @@ static void test_threads_cancel_their_own_calls(void) {
 
 static void test_next_call_after_cancel_uses_a_new_connection(void) {
     world w;
-    world_new(&w, "{\"latency_ms\":300}", "\"max_retries\":0");
-    /* 1: fine, its connection goes back to the pool. 2: reuses it and is cancelled, which
-     * closes it. 3: fine, on a new connection. */
-    cJSON_Delete(call_ok(w.org, "viewer", NULL, NULL));
+    world_new(&w, "{\"latency_ms\":2000}", "\"max_retries\":0");
+    /* 1: fine, its connection goes back to the pool. 2: reuses it and is cancelled once the
+     * server has it, which closes it. 3: fine, on a new connection. */
+    cJSON_Delete(call_ok(w.org, "viewer", NULL, "{\"extra_headers\":{\"X-Thread\":\"first\"}}"));
     OpenintCancel *cancel = new_cancel();
-    job j = make_job(JOB_CALL, w.org, cancel, "viewer", NULL, NULL);
-    expect_cancelled_in_time(&j, 0.1, "second call");
+    job j = make_job(JOB_CALL, w.org, cancel, "viewer", NULL, "{\"extra_headers\":{\"X-Thread\":\"second\"}}");
+    expect_cancelled_in_time_after(&j, &w.s, "second", 0, "second call");
     openint_cancel_free(cancel);
     cJSON *v = call_ok(w.org, "viewer", NULL, NULL);
     CHECK(has_text(tk_json_str(v, "role"), "org"));
