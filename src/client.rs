@@ -472,12 +472,8 @@ impl Client {
     ) -> Result<JsonResponse> {
         let opts = self.opts(options);
         let req = params::prepare(op, params, &opts)?;
-        self.http.send(&req, &CallCtx::new(&opts), |r: Response| {
-            Ok(JsonResponse {
-                meta: r.meta,
-                body: r.body,
-            })
-        })
+        self.http
+            .send(&req, &CallCtx::new(&opts), |r| json_response(&req, r))
     }
 
     /// A request the table does not know yet: `method` and `path` (relative to the base URL,
@@ -493,12 +489,8 @@ impl Client {
     ) -> Result<JsonResponse> {
         let opts = self.opts(options);
         let req = params::prepare_raw(method, path, query.unwrap_or_default(), body, &opts)?;
-        self.http.send(&req, &CallCtx::new(&opts), |r| {
-            Ok(JsonResponse {
-                meta: r.meta,
-                body: r.body,
-            })
-        })
+        self.http
+            .send(&req, &CallCtx::new(&opts), |r| json_response(&req, r))
     }
 
     /// The listing of a list operation, validated now; no request is made yet.
@@ -551,6 +543,27 @@ impl Client {
     ) -> Result<Cursor> {
         Ok(Cursor::new(self.listing(op, params, options)?))
     }
+}
+
+/// A 2xx answer, checked to be JSON: a CDN's HTML page is a decode error, not a result.
+/// (Checking costs one scan of the body, without building anything.)
+fn json_response(req: &crate::params::Prepared, r: Response) -> Result<JsonResponse> {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&r.body) {
+        let mut end = r.body.len().min(120);
+        while !r.body.is_char_boundary(end) {
+            end -= 1;
+        }
+        return Err(Error::decode(format!(
+            "{} {}: expected a JSON answer: {e}; body starts with {:?}",
+            req.method.as_str(),
+            req.path,
+            &r.body[..end]
+        )));
+    }
+    Ok(JsonResponse {
+        meta: r.meta,
+        body: r.body,
+    })
 }
 
 /// The parameters as a JSON object (null means none).

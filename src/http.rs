@@ -733,7 +733,7 @@ fn tls_config(cfg: &HttpConfig) -> Result<ureq::tls::TlsConfig> {
                 .collect::<Vec<_>>();
             if certs.is_empty() {
                 return Err(Error::invalid(
-                    "tls_ca: no PEM certificate (-----BEGIN CERTIFICATE-----) found",
+                    "tls_ca_pem/tls_ca_file: no PEM certificate (-----BEGIN CERTIFICATE-----) found",
                 ));
             }
             b.root_certs(RootCerts::new_with_certs(&certs))
@@ -785,8 +785,9 @@ fn check_client_cert(
 }
 
 /// Reads at most `limit` bytes of the body; `true` when more was there (nothing past
-/// `limit + 1` is read). The buffer grows as bytes arrive; `hint` (the peer's Content-Length)
-/// only pre-sizes it up to `MAX_PRESIZE`. One spare byte is kept for a NUL.
+/// `limit + 1` is read). The buffer grows as bytes arrive (into memory not yet touched, so the
+/// process only pays for what was read); `hint` (the peer's Content-Length) only pre-sizes it up
+/// to `MAX_PRESIZE`. One spare byte is kept for a NUL.
 fn read_body(
     resp: &mut ureq::http::Response<ureq::Body>,
     limit: u64,
@@ -794,36 +795,13 @@ fn read_body(
 ) -> std::result::Result<(Vec<u8>, bool), ureq::Error> {
     let presize = hint.unwrap_or(0).min(limit).min(MAX_PRESIZE as u64) as usize;
     let mut buf = Vec::with_capacity(presize + 1);
-    let mut reader = resp
-        .body_mut()
+    resp.body_mut()
         .with_config()
         .limit(u64::MAX)
         .reader()
-        .take(limit.saturating_add(1));
-    loop {
-        if buf.capacity() - buf.len() < 2 {
-            // Double, but never past what the limit allows.
-            let room = (buf.capacity().max(8 * 1024) as u64).min(limit + 2 - buf.len() as u64);
-            buf.reserve(room as usize);
-        }
-        let len = buf.len();
-        let spare = buf.capacity() - len - 1;
-        buf.resize(len + spare, 0);
-        match reader.read(&mut buf[len..]) {
-            Ok(0) => {
-                buf.truncate(len);
-                break;
-            }
-            Ok(n) => buf.truncate(len + n),
-            Err(e) if e.kind() == IoKind::Interrupted && !cancel::current_cancelled() => {
-                buf.truncate(len)
-            }
-            Err(e) => {
-                buf.truncate(len);
-                return Err(ureq::Error::from(e));
-            }
-        }
-    }
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(ureq::Error::from)?;
     let over = buf.len() as u64 > limit;
     buf.truncate(limit.min(buf.len() as u64) as usize);
     Ok((buf, over))
@@ -870,10 +848,7 @@ fn transport_failure(
         ureq::Error::Io(io) => (ErrorKind::Connection, io.to_string()),
         ureq::Error::HostNotFound => (ErrorKind::Connection, "host not found".to_string()),
         ureq::Error::ConnectionFailed => (ErrorKind::Connection, "connection failed".to_string()),
-        ureq::Error::Protocol(p) => (
-            ErrorKind::Protocol,
-            format!("the answer is not valid HTTP: {p}"),
-        ),
+        ureq::Error::Protocol(p) => (ErrorKind::Protocol, format!("invalid response ({p})")),
         ureq::Error::LargeResponseHeader(..) => (
             ErrorKind::Protocol,
             "the response head is too large".to_string(),

@@ -546,7 +546,7 @@ mod tests {
     fn connections_keep_settings_and_redact_them_in_debug() {
         let v = json!({"id": "conn_1", "customer_id": "c", "connector_config_id": null,
             "integration_id": null, "status_message": null, "display_name": null, "disabled": false,
-            "status": "paused", "settings": {"api_key": "s3cret"}, "new_field": 1});
+            "status": "paused", "metadata": null, "settings": {"api_key": "s3cret"}, "new_field": 1});
         let c: Connection = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(c.status, Some(ConnectionStatus::Unknown("paused".into())));
         assert_eq!(serde_json::to_value(&c).unwrap(), v);

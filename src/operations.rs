@@ -260,7 +260,7 @@ pub static OPERATIONS: &[Operation] = &[
         method: Method::Post,
         path: "/connector-config",
         params: &[
-            req(p("connector_name", B, Type::String)),
+            req(p("connector_name", B, Type::NonEmptyString)),
             nullable(p("display_name", B, Type::String)),
             nullable(p("disabled", B, Type::Boolean)),
             nullable(p("metadata", B, Type::Object)),
@@ -543,6 +543,13 @@ pub static DEVIATIONS: &[Deviation] = &[
         aspect: "body",
         why: "a DELETE without Content-Type: application/json crashes the server; {} is sent with it",
         transcript_line: 327,
+    },
+    Deviation {
+        operation: "createConnectorConfig",
+        param: "connector_name",
+        aspect: "minimum",
+        why: "the spec sets no minimum length, but an empty name can only be refused by the server (400 Invalid connector_name); refused before sending",
+        transcript_line: 75,
     },
     Deviation {
         operation: "createConnectorConfig",

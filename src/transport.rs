@@ -28,8 +28,10 @@ pub(crate) fn connector() -> impl Connector<(), Out = impl Transport> {
         .chain(RustlsConnector::default())
 }
 
+/// The error a cancelled call's I/O returns. Not `Interrupted`: readers such as
+/// `read_to_end` retry that kind forever.
 fn cancelled() -> ureq::Error {
-    ureq::Error::Io(io::Error::new(io::ErrorKind::Interrupted, "call cancelled"))
+    ureq::Error::Io(io::Error::other("call cancelled"))
 }
 
 /// Opens TCP connections that a cancel token can interrupt while they connect.

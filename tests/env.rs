@@ -1,7 +1,7 @@
 //! Environment defaults (own test binary: it changes the process environment).
 mod common;
 
-use common::default_scenario;
+use common::scenario;
 use openint::ffi::*;
 use openint::{Client, ClientOptions, ListConnectorsParams};
 use std::ffi::CString;
@@ -9,7 +9,8 @@ use std::ptr::null_mut;
 
 #[test]
 fn token_and_base_url_come_from_the_environment() {
-    let s = default_scenario();
+    // The scenario's organization key is the one the environment provides.
+    let s = scenario(serde_json::json!({"org_key": "key_from_env"}));
     // SAFETY (edition 2021 API): this test binary has one test, so no thread reads the
     // environment concurrently.
     std::env::set_var("OPENINT_BASE_URL", &s.base_url);
