@@ -689,6 +689,7 @@ static const bad_call BAD_CALLS[] = {
     {"listConnectorConfigs", "{\"expand\":\"connector,bogus\"}", "expand", NULL},
     {"createConnection", "{\"customer_id\":\"c\",\"data\":{}}", "createConnection", "connector_config_id"},
     {"createConnection", "{\"connector_config_id\":\"ccfg_1\",\"customer_id\":\"c\",\"data\":[]}", "\"data\"", NULL},
+    {"createConnectorConfig", "{\"connector_name\":\"\"}", "connector_name", NULL},
     {"createConnectorConfig", "{\"connector_name\":\"toggl\",\"config\":null}", "config", NULL},
     {"updateConnectorConfig", "{\"id\":\"ccfg_1\",\"disabled\":\"false\"}", "disabled", NULL},
     {"upsertCustomer", "{\"id\":123}", "\"id\"", NULL},
