@@ -25,19 +25,18 @@ typedef struct {
     bool listing;        /* through a cursor (listConnectors), else openint_client_call(viewer) */
     OpenintStatus want;
     int http;            /* the error's HTTP status (0: none) */
-    const char *needle;  /* a part of the message */
+    const char *needle;  /* a part of the message besides the request's path (NULL: none) */
 } hostile_case;
 
 static const hostile_case CASES[] = {
-    {"{\"kind\":\"header_flood\"}", false, OPENINT_STATUS_PROTOCOL, 0, "not valid HTTP"},
-    {"{\"kind\":\"header_flood\",\"count\":1,\"value_bytes\":10000000}", false, OPENINT_STATUS_PROTOCOL, 0, "head is too large"},
-    {"{\"kind\":\"garbage_status\"}", true, OPENINT_STATUS_PROTOCOL, 0, "not valid HTTP"},
+    {"{\"kind\":\"header_flood\"}", false, OPENINT_STATUS_PROTOCOL, 0, NULL},
+    {"{\"kind\":\"header_flood\",\"count\":1,\"value_bytes\":10000000}", false, OPENINT_STATUS_PROTOCOL, 0, NULL},
+    {"{\"kind\":\"garbage_status\"}", true, OPENINT_STATUS_PROTOCOL, 0, NULL},
     {"{\"kind\":\"status\",\"status\":999,\"reason\":\"Whatever\"}", false, OPENINT_STATUS_API_STATUS, 999, "999"},
     {"{\"kind\":\"endless_body\"}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
     {"{\"kind\":\"endless_body\",\"framing\":\"close\"}", false, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
     {"{\"kind\":\"lying_length\"}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
-    {"{\"kind\":\"lying_length\",\"content_length\":\"100\",\"body\":\"{}\"}", false, OPENINT_STATUS_CONNECTION, 0,
-     "closed before the whole response"},
+    {"{\"kind\":\"lying_length\",\"content_length\":\"100\",\"body\":\"{}\"}", false, OPENINT_STATUS_CONNECTION, 0, NULL},
     {"{\"kind\":\"gzip_bomb\"}", false, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
     {"{\"kind\":\"gzip_bomb\"}", true, OPENINT_STATUS_BODY_TOO_LARGE, 0, "max_body_bytes"},
     {"{\"kind\":\"redirect\",\"location\":\"file:/etc/passwd\"}", false, OPENINT_STATUS_API_STATUS, 302, "refused"},
@@ -83,6 +82,9 @@ static void test_hostile_answers(void) {
         const char *msg = openint_error_message(err);
         CHECKF(msg && strlen(msg) < 600, "%s: a message of %zu bytes", what, msg ? strlen(msg) : 0);
         if (c->needle) CHECKF(has_text(msg, c->needle), "%s: message %s lacks %s", what, msg, c->needle);
+        /* Transport and protocol errors name the request (API errors carry the server's message). */
+        if (!c->http) CHECKF(has_text(msg, c->listing ? "/connector" : "/viewer"), "%s: message %s does not name the request",
+                             what, msg);
         /* Error bodies are kept up to 64 KiB (and marked when cut). */
         const char *body = openint_error_body(err);
         CHECKF(!body || strlen(body) <= 64 * 1024 + 64, "%s: an error body of %zu bytes", what, strlen(body));
