@@ -17,8 +17,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.openint.dev/v1";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// Well above the largest real page (3000 connectors with `expand=schemas` can pass 20 MB).
-pub const DEFAULT_MAX_BODY_BYTES: u64 = 256 * 1024 * 1024;
+/// Six times the largest real page (3000 connectors with `expand=schemas`, about 10 MB), and
+/// the most a gzip bomb can make a call hold.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
 /// The most pages a listing may have in flight at once.
 pub const MAX_PREFETCH: usize = 64;
 

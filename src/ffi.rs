@@ -513,7 +513,7 @@ fn operations_json() -> Value {
 /// OPENINT_BASE_URL, else `https://api.openint.dev/v1`; it includes the API version),
 /// `timeout` (seconds per attempt, default 60), `connect_timeout` (default 5), `total_timeout`
 /// (seconds per call across retries; default none), `max_retries` (default 2),
-/// `max_body_bytes` (default 256 MiB), `default_headers` (object of strings), `tls_ca_file` or
+/// `max_body_bytes` (default 64 MiB), `default_headers` (object of strings), `tls_ca_file` or
 /// `tls_ca_pem` (trust only these CAs; default: the OS trust store), `tls_roots` ("system" or
 /// "webpki"), `tls_client_cert_file`/`tls_client_cert_pem` with
 /// `tls_client_key_file`/`tls_client_key_pem` (mutual TLS), `proxy` (URL such as
