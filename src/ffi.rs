@@ -580,9 +580,11 @@ pub unsafe extern "C" fn openint_client_call(
 /// with any of: `timeout` (seconds for the whole call, retries included), `max_retries`,
 /// `extra_headers` (object; a string value adds or replaces the header, null removes it;
 /// `Authorization` is refused unless `allow_authorization_header` is true), `extra_query`
-/// (object), `extra_body` (object merged into the JSON body), `retry_unsafe` (true: retry a
-/// POST that creates something even when it may have reached the server; false: never retry
-/// it), `prefetch` (listings). `cancel` (NULL: none) stops the call when fired.
+/// (object), `extra_body` (object merged into the JSON body), `retry_unsafe` (true: retry this
+/// call like a GET, even a POST that creates something and may have reached the server; false:
+/// retry it only when it provably never reached the server or the server asked for it with
+/// 429, 503 or `x-should-retry: true`, the default for such POSTs), `prefetch` (listings).
+/// `cancel` (NULL: none) stops the call when fired; a listing keeps it for every later page.
 #[no_mangle]
 pub unsafe extern "C" fn openint_client_call_with(
     client: *const OpenintClient,
@@ -1197,7 +1199,9 @@ pub unsafe extern "C" fn openint_cancel_new(
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
     ffi_call!(err_out, {
-        *out(cancel_out, "cancel_out")? = Box::into_raw(Box::new(OpenintCancel {
+        // The out-pointer is checked before anything is allocated for it.
+        let cancel_out = out(cancel_out, "cancel_out")?;
+        *cancel_out = Box::into_raw(Box::new(OpenintCancel {
             token: CancelToken::new(),
         }));
         Ok(OpenintStatus::Ok)

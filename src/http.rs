@@ -338,6 +338,7 @@ impl Http {
                 Err(f) => f,
             };
             if ctx.cancel.is_some_and(CancelToken::is_cancelled) {
+                self.log_attempt(req, &shown, None, started, attempt, Some("cancelled"));
                 return Err(cancelled());
             }
             let status = failure.error.status();

@@ -489,6 +489,55 @@ pub struct Deviation {
 /// Every difference between [`OPERATIONS`] and the spec, in one place.
 pub static DEVIATIONS: &[Deviation] = &[
     Deviation {
+        operation: "listConnectors",
+        param: "expand",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: the server reads repeated keys and one key alike (line 304 repeats `expand`)",
+        transcript_line: 304,
+    },
+    Deviation {
+        operation: "getConnectorConfig",
+        param: "expand",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: the server reads `expand=connector,connector.schemas` (line 108) as it reads repeated keys (line 111)",
+        transcript_line: 108,
+    },
+    Deviation {
+        operation: "listConnectorConfigs",
+        param: "expand",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: the server reads comma-joined (line 143) and repeated keys (line 144) alike",
+        transcript_line: 143,
+    },
+    Deviation {
+        operation: "listConnectorConfigs",
+        param: "connector_names",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: the server reads comma-joined (line 143) and repeated keys (line 144) alike",
+        transcript_line: 143,
+    },
+    Deviation {
+        operation: "getConnection",
+        param: "expand",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: one value is the same either way (line 192); lists are comma-joined like every other array",
+        transcript_line: 192,
+    },
+    Deviation {
+        operation: "listConnections",
+        param: "connector_names",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: the server reads comma-joined (line 238) and repeated keys (line 239) alike",
+        transcript_line: 238,
+    },
+    Deviation {
+        operation: "listConnections",
+        param: "expand",
+        aspect: "style",
+        why: "sent comma-joined under one key, where the spec's default is repeated keys: one value is the same either way (line 251); lists are comma-joined like every other array",
+        transcript_line: 251,
+    },
+    Deviation {
         operation: "listConnectorConfigs",
         param: "connector_names",
         aspect: "enum",

@@ -416,6 +416,21 @@ impl Listing {
     /// The first page.
     pub(crate) fn first(self: &Arc<Self>, over: Option<&RequestOptions>) -> Result<PageCore> {
         let offset = self.first_offset();
+        // Where `total` tells nothing (`GET /connector`), the pages after the first are
+        // speculated at once, alongside it: k pages cost one round trip, not two.
+        let step = self
+            .base
+            .query
+            .get("limit")
+            .map_or(Some(DEFAULT_LIMIT), |l| l.parse().ok());
+        if let (Paging::TotalIsPageLength, Some(step @ 1..)) = (self.paging, step) {
+            if self.prefetch > 1 {
+                let mut ahead = self.ahead();
+                for i in 1..self.prefetch as u64 {
+                    ahead.push_back(self.spawn(offset + i * step));
+                }
+            }
+        }
         let data = self.take_or_fetch(offset, over)?;
         self.schedule(&data);
         Ok(PageCore {

@@ -35,8 +35,9 @@ pub struct RequestOptions {
     pub extra_query: Vec<(String, String)>,
     /// Fields merged into the JSON body (a repeated key replaces the operation's value).
     pub extra_body: Map<String, Value>,
-    /// Overrides whether a POST that creates something may be retried after the request may
-    /// have reached the server (see `operations::Retry`).
+    /// `Some(true)`: retry like a GET even when the request may have reached the server;
+    /// `Some(false)`: only when it provably did not, or the server asked (429, 503,
+    /// `x-should-retry: true`); `None`: the operation's own rule (see `operations::Retry`).
     pub retry_unsafe: Option<bool>,
     /// Lets `extra_headers` set `Authorization` (refused otherwise: the token option sets it).
     pub allow_authorization_header: bool,

@@ -52,6 +52,8 @@ struct SpecParam {
     location: Location,
     required: bool,
     schema: Value,
+    /// How a query array is written: repeated keys (OpenAPI's default) or comma-joined.
+    explode: bool,
 }
 
 fn spec_params(spec: &Value, op: &Value) -> Vec<(String, SpecParam)> {
@@ -68,6 +70,9 @@ fn spec_params(spec: &Value, op: &Value) -> Vec<(String, SpecParam)> {
                 location,
                 required: p["required"].as_bool().unwrap_or(false),
                 schema: resolve(spec, &p["schema"]).clone(),
+                explode: p["explode"]
+                    .as_bool()
+                    .unwrap_or(p["style"].as_str().is_none_or(|s| s == "form")),
             },
         ));
     }
@@ -81,6 +86,7 @@ fn spec_params(spec: &Value, op: &Value) -> Vec<(String, SpecParam)> {
                     location: Location::Body,
                     required: required.contains(name),
                     schema: resolve(spec, s).clone(),
+                    explode: false,
                 },
             ));
         }
@@ -126,6 +132,11 @@ fn compare(
         ));
     }
     let is = |t: &str| base.len() == 1 && base.contains(t);
+    // The table's query arrays are comma-joined (`expand=a,b`); the spec's default is
+    // repeated keys (`expand=a&expand=b`).
+    if sp.location == Location::Query && is("array") && sp.explode {
+        diffs.push(("style", "comma-joined, the spec says repeated keys".into()));
+    }
     let schema = &sp.schema;
     let spec_enum = strings(&schema["enum"]);
     let item = resolve(spec, &schema["items"]);
