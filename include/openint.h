@@ -186,7 +186,7 @@ const char *openint_operations_json(void);
 // OPENINT_BASE_URL, else `https://api.openint.dev/v1`; it includes the API version),
 // `timeout` (seconds per attempt, default 60), `connect_timeout` (default 5), `total_timeout`
 // (seconds per call across retries; default none), `max_retries` (default 2),
-// `max_body_bytes` (default 256 MiB), `default_headers` (object of strings), `tls_ca_file` or
+// `max_body_bytes` (default 64 MiB), `default_headers` (object of strings), `tls_ca_file` or
 // `tls_ca_pem` (trust only these CAs; default: the OS trust store), `tls_roots` ("system" or
 // "webpki"), `tls_client_cert_file`/`tls_client_cert_pem` with
 // `tls_client_key_file`/`tls_client_key_pem` (mutual TLS), `proxy` (URL such as
@@ -219,9 +219,11 @@ OpenintStatus openint_client_call(const struct OpenintClient *client,
 // with any of: `timeout` (seconds for the whole call, retries included), `max_retries`,
 // `extra_headers` (object; a string value adds or replaces the header, null removes it;
 // `Authorization` is refused unless `allow_authorization_header` is true), `extra_query`
-// (object), `extra_body` (object merged into the JSON body), `retry_unsafe` (true: retry a
-// POST that creates something even when it may have reached the server; false: never retry
-// it), `prefetch` (listings). `cancel` (NULL: none) stops the call when fired.
+// (object), `extra_body` (object merged into the JSON body), `retry_unsafe` (true: retry this
+// call like a GET, even a POST that creates something and may have reached the server; false:
+// retry it only when it provably never reached the server or the server asked for it with
+// 429, 503 or `x-should-retry: true`, the default for such POSTs), `prefetch` (listings).
+// `cancel` (NULL: none) stops the call when fired; a listing keeps it for every later page.
 OpenintStatus openint_client_call_with(const struct OpenintClient *client,
                                        const char *operation,
                                        const char *params_json,
