@@ -7,7 +7,7 @@ use crate::api;
 use crate::auth;
 use crate::connectors::catalogue;
 use crate::errors::{error, error_body};
-use crate::http::{accepts_gzip, gzip, reason, Outcome, Request, Response};
+use crate::http::{accepts_gzip, gzip, reason, Handled, Outcome, Request, Response};
 use crate::json::{obj, s, V};
 use crate::query::{self, int_json, parse_query};
 use crate::registry::Registry;
@@ -149,23 +149,41 @@ impl App {
         self.scenarios.lock().unwrap().get(id).cloned()
     }
 
-    pub fn handle(&self, port: Port, req: &Request) -> Outcome {
+    pub fn handle(&self, port: Port, req: &Request) -> Handled {
         let path = req.path.as_str();
         if path == "/__admin" || path.starts_with("/__admin/") {
-            return Outcome::Respond(self.admin(req));
+            return Outcome::Respond(self.admin(req)).into();
         }
         if let Some(rest) = path.strip_prefix("/s/") {
             let (id, rest) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
             return match self.scenario(id) {
-                Some(scn) => self.scenario_request(&scn, port, req, rest),
-                None => Outcome::Respond(error(404, &format!("No scenario {id:?}"), None)),
+                Some(scn) => self.logged(scn, port, req, rest),
+                None => Outcome::Respond(error(404, &format!("No scenario {id:?}"), None)).into(),
             };
         }
-        self.scenario_request(&self.root.clone(), port, req, path)
+        self.logged(self.root.clone(), port, req, path)
     }
 
-    fn scenario_request(&self, scn: &Scenario, port: Port, req: &Request, route: &str) -> Outcome {
-        let seq = scn.record(port.name(), req);
+    /// A scenario request, logged; its log entry learns the status once the answer goes out.
+    fn logged(&self, scn: Arc<Scenario>, port: Port, req: &Request, route: &str) -> Handled {
+        let recorded = scn.record(port.name(), req);
+        let seq = recorded.seq;
+        let outcome = self.scenario_request(&scn, port, req, route, seq, recorded.fail);
+        Handled {
+            outcome,
+            report: Some(Box::new(move |status| scn.set_status(seq, status))),
+        }
+    }
+
+    fn scenario_request(
+        &self,
+        scn: &Scenario,
+        port: Port,
+        req: &Request,
+        route: &str,
+        seq: u64,
+        fail: bool,
+    ) -> Outcome {
         let cfg = &scn.config;
         if cfg.latency_ms > 0 {
             std::thread::sleep(Duration::from_millis(cfg.latency_ms));
@@ -177,27 +195,33 @@ impl App {
             .filter(|h| h.times.is_none_or(|t| seq < t))
         {
             if !h.wraps() {
-                return Outcome::Raw(h.writer(None));
+                return Outcome::Raw {
+                    status: h.status(None),
+                    write: h.writer(None),
+                };
             }
-            return match self.finished(scn, seq, port, req, route) {
-                Outcome::Respond(resp) => Outcome::Raw(h.writer(Some(resp))),
+            return match self.finished(scn, fail, port, req, route) {
+                Outcome::Respond(resp) => Outcome::Raw {
+                    status: h.status(Some(&resp)),
+                    write: h.writer(Some(resp)),
+                },
                 other => other,
             };
         }
-        self.finished(scn, seq, port, req, route)
+        self.finished(scn, fail, port, req, route)
     }
 
     /// The scenario's answer with `error_headers` and `gzip` applied.
     fn finished(
         &self,
         scn: &Scenario,
-        seq: u64,
+        fail: bool,
         port: Port,
         req: &Request,
         route: &str,
     ) -> Outcome {
         let cfg = &scn.config;
-        let mut resp = match self.answer(scn, seq, port, req, route) {
+        let mut resp = match self.answer(scn, fail, port, req, route) {
             Outcome::Respond(resp) => resp,
             other => return other,
         };
@@ -216,13 +240,21 @@ impl App {
     }
 
     /// The scenario behaviours, in the order the README documents, then the routes.
-    fn answer(&self, scn: &Scenario, seq: u64, port: Port, req: &Request, route: &str) -> Outcome {
+    fn answer(
+        &self,
+        scn: &Scenario,
+        fail: bool,
+        port: Port,
+        req: &Request,
+        route: &str,
+    ) -> Outcome {
         let cfg = &scn.config;
         // Injected errors name the operation the request was for, as the real server would.
         let procedure = strip_prefix_ci(route, "/v1/")
             .and_then(|rest| api::operation(&req.method, rest))
             .unwrap_or(PROCEDURE);
-        if let Some(fail) = cfg.fail.as_ref().filter(|f| seq < f.times) {
+        // Counted when logged: `fail.match`, `fail.after` and `fail.times` decided `fail`.
+        if let Some(fail) = cfg.fail.as_ref().filter(|_| fail) {
             let status = match fail.status {
                 FailStatus::Drop => return Outcome::Drop,
                 FailStatus::Status(st) => st,

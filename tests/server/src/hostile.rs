@@ -299,6 +299,33 @@ impl Hostile {
         )
     }
 
+    /// The status its status line carries, for the request log (`None` when the line has no
+    /// three-digit number there); `normal` is the scenario's own answer for the wrapping kinds.
+    pub fn status(&self, normal: Option<&Response>) -> Option<u16> {
+        match &self.kind {
+            Kind::SlowHead { .. } | Kind::SlowBody { .. } | Kind::HeaderFlood { .. } => {
+                Some(normal.map_or(200, |r| r.status))
+            }
+            Kind::GarbageStatus { line } => match line.split(|&b| b == b' ').nth(1) {
+                Some(code) if code.len() == 3 && code.iter().all(u8::is_ascii_digit) => {
+                    std::str::from_utf8(code).ok()?.parse().ok()
+                }
+                _ => None,
+            },
+            Kind::Status { status, .. }
+            | Kind::Redirect { status, .. }
+            | Kind::RawBody { status, .. }
+            | Kind::HugeError { status, .. }
+            | Kind::RetryStorm { status, .. } => Some(*status),
+            Kind::EndlessBody { .. }
+            | Kind::LyingLength { .. }
+            | Kind::GzipBomb { .. }
+            | Kind::HugeList { .. }
+            | Kind::DeepNesting { .. }
+            | Kind::NonObjectItems { .. } => Some(200),
+        }
+    }
+
     /// The raw answer; `normal` is the scenario's own answer for the wrapping kinds.
     pub fn writer(&self, normal: Option<Response>) -> RawWriter {
         let kind = self.kind.clone();

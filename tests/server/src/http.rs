@@ -4,16 +4,40 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A connection's byte stream: plain TCP, or rustls over TCP.
 pub trait Transport: Read + Write {
     /// Ends the connection so the client reads everything sent before (a FIN, not a reset;
     /// TLS says close_notify first).
     fn finish(&mut self);
+
+    /// Whether the client has already closed (or reset) the connection, checked before an
+    /// answer goes out: writing to a closed socket succeeds at first, so a write alone cannot
+    /// tell.
+    fn peer_closed(&self) -> bool;
+}
+
+/// A peek that does not wait: end of stream or a reset means the client is gone. Pending
+/// bytes (a pipelined request, a TLS alert) say nothing, so they count as still there.
+fn tcp_peer_closed(sock: &TcpStream) -> bool {
+    if sock.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let gone = match sock.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != io::ErrorKind::WouldBlock && e.kind() != io::ErrorKind::Interrupted,
+    };
+    let _ = sock.set_nonblocking(false);
+    gone
 }
 
 impl Transport for TcpStream {
+    fn peer_closed(&self) -> bool {
+        tcp_peer_closed(self)
+    }
+
     fn finish(&mut self) {
         let _ = self.flush();
         let _ = self.shutdown(Shutdown::Write);
@@ -21,6 +45,10 @@ impl Transport for TcpStream {
 }
 
 impl Transport for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn peer_closed(&self) -> bool {
+        tcp_peer_closed(&self.sock)
+    }
+
     fn finish(&mut self) {
         // Not `flush()`: during a (failed) handshake it would wait for the client. Write what
         // rustls has queued (close_notify, or the alert of a refused handshake) and go.
@@ -54,6 +82,8 @@ pub struct Request {
     /// Which connection carried it (numbered from 1 in accept order), so tests can see
     /// keep-alive at work.
     pub conn: u64,
+    /// When the whole request had been read (the request log's `t_ms`).
+    pub received: Instant,
 }
 
 impl Request {
@@ -115,8 +145,47 @@ pub enum Outcome {
     Respond(Response),
     /// Close the connection without answering.
     Drop,
-    /// Hand the connection's write side to this, then close.
-    Raw(RawWriter),
+    /// Hand the connection's write side to this, then close. `status` is the one its status
+    /// line carries (`None` if it has no number there), for the request log.
+    Raw {
+        status: Option<u16>,
+        write: RawWriter,
+    },
+}
+
+/// Told what went out for a request: the status answered, or `None` when nothing was.
+pub type Report = Box<dyn FnMut(Option<u16>)>;
+
+/// A request's outcome, and whom to tell what was sent (a scenario's request log).
+pub struct Handled {
+    pub outcome: Outcome,
+    pub report: Option<Report>,
+}
+
+impl From<Outcome> for Handled {
+    fn from(outcome: Outcome) -> Handled {
+        Handled {
+            outcome,
+            report: None,
+        }
+    }
+}
+
+/// Counts the bytes a writer accepted, to tell "nothing went out" from a cut answer.
+struct Counting<'a, W: Write + ?Sized> {
+    inner: &'a mut W,
+    written: u64,
+}
+
+impl<W: Write + ?Sized> Write for Counting<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 pub fn reason(status: u16) -> &'static str {
@@ -253,6 +322,7 @@ pub fn read_request<S: Read + Write>(r: &mut BufReader<S>) -> Result<Option<Requ
         headers,
         body: Vec::new(),
         conn: 0,
+        received: Instant::now(),
     };
     let chunked = req.header("transfer-encoding").is_some_and(|v| {
         v.to_ascii_lowercase()
@@ -282,6 +352,7 @@ pub fn read_request<S: Read + Write>(r: &mut BufReader<S>) -> Result<Option<Requ
         r.read_exact(&mut req.body)
             .map_err(|_| BadRequest(0, "connection closed mid-body"))?;
     }
+    req.received = Instant::now();
     Ok(Some(req))
 }
 
@@ -373,7 +444,7 @@ pub fn prepare(stream: &TcpStream) {
 }
 
 /// Serves one connection until the client closes it, asks to, or an answer requires it.
-pub fn serve_connection<S: Transport>(stream: S, mut handle: impl FnMut(&Request) -> Outcome) {
+pub fn serve_connection<S: Transport>(stream: S, mut handle: impl FnMut(&Request) -> Handled) {
     let conn = next_conn_id();
     let mut reader = BufReader::with_capacity(16 * 1024, stream);
     loop {
@@ -392,19 +463,44 @@ pub fn serve_connection<S: Transport>(stream: S, mut handle: impl FnMut(&Request
             }
         };
         let close = req.wants_close();
-        match handle(&req) {
+        let Handled {
+            outcome,
+            mut report,
+        } = handle(&req);
+        // The status is logged before the bytes go out, so a client that has its answer
+        // finds it in the log; it is taken back if not one byte could be sent. A client that
+        // hung up while the answer was prepared (latency) gets nothing logged either.
+        let status = match &outcome {
+            Outcome::Drop => None,
+            Outcome::Raw { status, .. } => *status,
+            Outcome::Respond(resp) => Some(resp.status),
+        };
+        let answered = status.filter(|_| report.is_some() && !reader.get_ref().peer_closed());
+        match (answered, report.as_mut()) {
+            (Some(_), Some(r)) => r(answered),
+            // Nothing to log (the entry's status stays null), nor to take back later.
+            _ => report = None,
+        }
+        let mut out = Counting {
+            inner: reader.get_mut(),
+            written: 0,
+        };
+        let (sent, keep) = match outcome {
             Outcome::Drop => break,
-            Outcome::Raw(write) => {
-                let _ = write(reader.get_mut());
-                break;
-            }
+            Outcome::Raw { write, .. } => (write(&mut out), false),
             Outcome::Respond(resp) => {
                 let close = close || resp.truncate || resp.close;
-                let sent = write_response(reader.get_mut(), &resp, close, req.method == "HEAD");
-                if sent.is_err() || close {
-                    break;
-                }
+                let sent = write_response(&mut out, &resp, close, req.method == "HEAD");
+                (sent, !close)
             }
+        };
+        if sent.is_err() && out.written == 0 {
+            if let Some(report) = report.as_mut() {
+                report(None);
+            }
+        }
+        if sent.is_err() || !keep {
+            break;
         }
     }
     reader.get_mut().finish();

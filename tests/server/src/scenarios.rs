@@ -10,6 +10,7 @@ use crate::store::Store;
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::Instant;
 
 /// Requests kept per scenario; older ones are forgotten.
 pub const MAX_LOG: usize = 10_000;
@@ -69,6 +70,10 @@ pub enum FailStatus {
 #[derive(Clone, Debug)]
 pub struct Fail {
     pub times: u64,
+    /// Counted requests served normally before the failing ones.
+    pub after: u64,
+    /// Only requests whose raw path and query contain this are counted (and failed).
+    pub matches: Option<String>,
     pub status: FailStatus,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
@@ -148,7 +153,15 @@ const KEYS: &[&str] = &[
     "mutate_after_page",
     "hostile",
 ];
-const FAIL_KEYS: &[&str] = &["times", "status", "headers", "body", "content_type"];
+const FAIL_KEYS: &[&str] = &[
+    "times",
+    "status",
+    "headers",
+    "body",
+    "content_type",
+    "after",
+    "match",
+];
 
 fn unknown_keys(map: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), String> {
     let unknown: Vec<&str> = map
@@ -324,6 +337,11 @@ impl Config {
                             None | Some(Value::Null) => 1,
                             Some(x) => as_uint(x, "fail.times")?,
                         },
+                        after: match f.get("after") {
+                            None | Some(Value::Null) => 0,
+                            Some(x) => as_uint(x, "fail.after")?,
+                        },
+                        matches: opt_str("match")?,
                         status,
                         headers: match f.get("headers") {
                             None | Some(Value::Null) => Vec::new(),
@@ -340,11 +358,27 @@ impl Config {
     }
 }
 
+/// One request log entry: all but `status` rendered up front (an object without its closing
+/// `}`), since the status is known only when the answer goes out.
+struct Entry {
+    head: String,
+    status: Option<u16>,
+}
+
 struct State {
-    /// Requests received so far (the `fail` counter).
+    /// Requests received so far (hostile's `times` counts these).
     seen: u64,
-    /// Each entry pre-rendered as a JSON object.
-    log: VecDeque<String>,
+    /// Requests the `fail` counter counted so far (those matching `fail.match`; all without it).
+    fail_seen: u64,
+    log: VecDeque<Entry>,
+}
+
+/// What the scenario decided when it logged a request.
+pub struct Recorded {
+    /// 0-based number among all the scenario's requests.
+    pub seq: u64,
+    /// `fail` answers this request.
+    pub fail: bool,
 }
 
 pub struct Scenario {
@@ -353,6 +387,8 @@ pub struct Scenario {
     /// The organization key callers use (reported by `POST /__admin/scenarios`).
     pub org_key: String,
     pub store: Mutex<Store>,
+    /// The request log's `t_ms` counts from here.
+    created: Instant,
 }
 
 /// Seeds every scenario's id generator alike, so equal seeds give equal rows.
@@ -371,10 +407,12 @@ impl Scenario {
             config,
             state: Mutex::new(State {
                 seen: 0,
+                fail_seen: 0,
                 log: VecDeque::new(),
             }),
             org_key,
             store: Mutex::new(store),
+            created: Instant::now(),
         }
     }
 
@@ -383,8 +421,8 @@ impl Scenario {
         key == self.org_key || self.config.token.as_deref() == Some(key)
     }
 
-    /// Logs a request and returns its 0-based sequence number in this scenario.
-    pub fn record(&self, port: &str, req: &Request) -> u64 {
+    /// Logs a request, counts it, and says whether `fail` answers it.
+    pub fn record(&self, port: &str, req: &Request) -> Recorded {
         let mut headers: Vec<(String, V)> = Vec::new();
         for (k, v) in &req.headers {
             // Repeated headers are joined, as HTTP allows for list-valued fields.
@@ -408,28 +446,77 @@ impl Scenario {
         if req.method != "GET" {
             entry.set("body", s(String::from_utf8_lossy(&req.body)));
         }
-        let entry = entry.render();
+        // Always with a fraction, so every JSON reader sees a float.
+        let t_ms = req.received.saturating_duration_since(self.created);
+        entry.set(
+            "t_ms",
+            V::Raw(format!("{:.3}", t_ms.as_secs_f64() * 1000.0)),
+        );
+        let mut head = entry.render();
+        head.pop(); // the closing `}`: `status` follows when the answer is known
+        let counted = self.config.fail.as_ref().filter(|f| {
+            f.matches
+                .as_deref()
+                .is_none_or(|m| raw_target(req).contains(m))
+        });
         let mut st = self.state.lock().unwrap();
         if st.log.len() >= MAX_LOG {
             st.log.pop_front();
         }
-        st.log.push_back(entry);
+        st.log.push_back(Entry { head, status: None });
         st.seen += 1;
-        st.seen - 1
+        let fail = match counted {
+            Some(f) => {
+                st.fail_seen += 1;
+                // The counted requests numbered after+1 ..= after+times fail.
+                st.fail_seen > f.after && st.fail_seen - f.after <= f.times
+            }
+            None => false,
+        };
+        Recorded {
+            seq: st.seen - 1,
+            fail,
+        }
+    }
+
+    /// Sets the `status` of request `seq` in the log (if it is still kept): what the server
+    /// answered, or `None` when no answer went out.
+    pub fn set_status(&self, seq: u64, status: Option<u16>) {
+        let mut st = self.state.lock().unwrap();
+        let first = st.seen - st.log.len() as u64;
+        if let Some(at) = seq.checked_sub(first) {
+            if let Some(e) = st.log.get_mut(at as usize) {
+                e.status = status;
+            }
+        }
     }
 
     pub fn log_json(&self) -> Vec<u8> {
         let st = self.state.lock().unwrap();
-        let mut out = Vec::with_capacity(2 + st.log.iter().map(|e| e.len() + 1).sum::<usize>());
+        let mut out =
+            Vec::with_capacity(2 + st.log.iter().map(|e| e.head.len() + 16).sum::<usize>());
         out.push(b'[');
         for (i, e) in st.log.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(e.as_bytes());
+            out.extend_from_slice(e.head.as_bytes());
+            match e.status {
+                Some(n) => out.extend_from_slice(format!(",\"status\":{n}}}").as_bytes()),
+                None => out.extend_from_slice(b",\"status\":null}"),
+            }
         }
         out.push(b']');
         out
+    }
+}
+
+/// The raw path and query as the request log shows them (`fail.match` looks in this).
+fn raw_target(req: &Request) -> String {
+    if req.query.is_empty() {
+        req.path.clone()
+    } else {
+        format!("{}?{}", req.path, req.query)
     }
 }
 
@@ -444,7 +531,20 @@ mod tests {
                 .unwrap();
         assert_eq!(c.mode, Mode::Spec);
         assert_eq!(c.count, 10);
-        assert!(matches!(c.fail.unwrap().status, FailStatus::Drop));
+        let fail = c.fail.unwrap();
+        assert!(matches!(fail.status, FailStatus::Drop));
+        assert_eq!((fail.after, fail.matches), (0, None));
+        let f = Config::from_json(br#"{"fail":{"after":3,"match":"offset=100"}}"#)
+            .unwrap()
+            .fail
+            .unwrap();
+        assert_eq!(
+            (f.times, f.after, f.matches.as_deref()),
+            (1, 3, Some("offset=100"))
+        );
+        assert!(Config::from_json(br#"{"fail":{"match":1}}"#)
+            .unwrap_err()
+            .contains("fail.match"));
         assert!(Config::from_json(b"").is_ok());
         let e = Config::from_json(br#"{"bogus":1,"other":2}"#).unwrap_err();
         assert!(e.contains("bogus") && e.contains("other"), "{e}");
