@@ -114,5 +114,11 @@ start_local_server() {
     for _ in $(seq 100); do [ -s "$out" ] && break; sleep 0.05; done
     OPENINT_BASE_URL=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["base_url"])' "$out")
     export OPENINT_BASE_URL
+    # The local server's organization key, unless the caller gave a token of its own.
+    if [ -z "${OPENINT_API_KEY:-}" ]; then
+        OPENINT_API_KEY=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline()).get("org_key", ""))' "$out")
+        export OPENINT_API_KEY
+    fi
     echo "local OpenInt server at $OPENINT_BASE_URL"
+    LOCAL_SERVER=1
 }

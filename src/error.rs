@@ -80,8 +80,13 @@ impl ErrorKind {
 }
 
 /// An SDK error. `Display` gives one line fit for a log; it never contains the token.
+///
+/// Boxed: errors are the cold path, and a small `Result` keeps the hot one cheap.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Error(Box<ErrorInner>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorInner {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
@@ -95,11 +100,24 @@ pub struct Error {
     url: Option<String>,
 }
 
+impl std::ops::Deref for Error {
+    type Target = ErrorInner;
+    fn deref(&self) -> &ErrorInner {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorInner {
+        &mut self.0
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(ErrorInner {
             kind,
             message: message.into(),
             status: None,
@@ -109,7 +127,7 @@ impl Error {
             retries: 0,
             method: None,
             url: None,
-        }
+        }))
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
@@ -133,7 +151,7 @@ impl Error {
             "" => format!("HTTP {status}"),
             r => format!("HTTP {status} {r}"),
         });
-        Error {
+        Error(Box::new(ErrorInner {
             kind: ErrorKind::from_status(status),
             message,
             status: Some(status),
@@ -143,7 +161,7 @@ impl Error {
             retries: 0,
             method: None,
             url: None,
-        }
+        }))
     }
 
     /// Names the request: errors from the network layer name the method and URL.
@@ -171,12 +189,13 @@ impl Error {
                 *s = clean;
             }
         };
-        scrub(&mut self.message);
+        let inner = &mut *self.0;
+        scrub(&mut inner.message);
         for field in [
-            &mut self.code,
-            &mut self.body,
-            &mut self.request_id,
-            &mut self.url,
+            &mut inner.code,
+            &mut inner.body,
+            &mut inner.request_id,
+            &mut inner.url,
         ]
         .into_iter()
         .flatten()

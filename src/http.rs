@@ -121,7 +121,7 @@ impl Gate {
     fn pause(&self, wait: Duration) {
         let mut until = self.until.lock().unwrap_or_else(|p| p.into_inner());
         let t = Instant::now() + wait;
-        if until.is_none_or(|u| u < t) {
+        if !matches!(*until, Some(u) if u >= t) {
             *until = Some(t);
         }
     }

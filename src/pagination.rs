@@ -673,7 +673,7 @@ pub(crate) struct Cursor {
 enum CursorState {
     Start,
     Page {
-        page: PageCore,
+        page: Box<PageCore>,
         /// Position in the page's index, decoded sequentially.
         pos: usize,
         end: usize,
@@ -723,7 +723,7 @@ impl Cursor {
     fn at(page: PageCore) -> CursorState {
         let left = page.len();
         CursorState::Page {
-            page,
+            page: Box::new(page),
             pos: 0,
             end: 0,
             left,

@@ -404,7 +404,7 @@ fn check(op: &Operation, param: &Param, v: &Value) -> Result<()> {
             _ => Err(wrong(format!("an integer from {min} to {max}"))),
         },
         Type::Number { exclusive_min } => match v.as_f64() {
-            Some(n) if n.is_finite() && exclusive_min.is_none_or(|m| n > m) => Ok(()),
+            Some(n) if n.is_finite() && !matches!(exclusive_min, Some(m) if n <= m) => Ok(()),
             _ => Err(match exclusive_min {
                 Some(m) => wrong(format!("a number greater than {m}")),
                 None => wrong("a number".into()),

@@ -72,7 +72,7 @@ fn spec_params(spec: &Value, op: &Value) -> Vec<(String, SpecParam)> {
                 schema: resolve(spec, &p["schema"]).clone(),
                 explode: p["explode"]
                     .as_bool()
-                    .unwrap_or(p["style"].as_str().is_none_or(|s| s == "form")),
+                    .unwrap_or(matches!(p["style"].as_str(), None | Some("form"))),
             },
         ));
     }
@@ -316,12 +316,10 @@ fn the_operation_table_agrees_with_the_spec_except_where_listed() {
                 resolve(&spec, &b["content"]["application/json"]["schema"])["additionalProperties"]
                     == Value::Bool(true)
             });
-            let ok = match (ours.body, spec_body) {
-                (Body::None, None) => true,
-                (Body::Fields, Some(false)) => true,
-                (Body::AnyObject, Some(true)) => true,
-                _ => false,
-            };
+            let ok = matches!(
+                (ours.body, spec_body),
+                (Body::None, None) | (Body::Fields, Some(false)) | (Body::AnyObject, Some(true))
+            );
             if !ok {
                 found.push((
                     id.into(),

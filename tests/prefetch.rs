@@ -174,3 +174,58 @@ fn prefetch_is_validated_and_settable_per_client() {
     let e = ClientOptions::from_json(Some(r#"{"prefetch": 0}"#)).map(Client::new);
     assert!(matches!(e, Ok(Err(_)) | Err(_)));
 }
+
+#[test]
+fn an_error_on_a_middle_page_comes_after_every_item_before_it_and_next_retries_it() {
+    for k in [1usize, 4] {
+        let s = scenario(json!({"seed": {"connections": 300},
+            "fail": {"status": 404, "times": 1, "match": "offset=100"}}));
+        let expected = all_ids(&s);
+        let c = s
+            .org_client()
+            .with_options(RequestOptions::new().prefetch(k));
+        let mut pager = c
+            .list_connections_auto(&ListConnectionsParams::new().limit(50))
+            .unwrap();
+        let before: Vec<String> = pager.by_ref().map_while(|x| x.ok().map(|c| c.id)).collect();
+        assert_eq!(
+            before,
+            expected[..100],
+            "k={k}: every item before page 100, then the error"
+        );
+        // The typed iterator ends at its first error; the page chain can try the page again.
+        let first = c
+            .list_connections(&ListConnectionsParams::new().limit(50))
+            .unwrap();
+        let second = first.next_page().unwrap().unwrap();
+        let third = second.next_page().expect("the failure was used up above");
+        assert_eq!(third.unwrap().items()[0].id, expected[100], "k={k}");
+    }
+}
+
+#[test]
+fn a_429_on_one_page_pauses_the_whole_listing_once() {
+    let s = scenario(json!({"seed": {"connections": 1000},
+        "fail": {"status": 429, "times": 1, "match": "offset=200", "headers": {"retry-after-ms": "400"}}}));
+    let got = ids(&s.org_client(), 8, 50);
+    assert_eq!(got, all_ids(&s));
+    let log = s.requests();
+    let limited = log.iter().find(|r| r["status"] == 429).expect("the 429");
+    let at = limited["t_ms"].as_f64().unwrap();
+    // After the 429, the listing sent nothing for the wait the server asked for. (Requests that
+    // were already on their way when the 429 came are read within a few ms of it.)
+    let in_pause: Vec<f64> = log
+        .iter()
+        .map(|r| r["t_ms"].as_f64().unwrap() - at)
+        .filter(|d| *d > 50.0 && *d < 350.0)
+        .collect();
+    assert!(
+        in_pause.is_empty(),
+        "requests sent during the pause: {in_pause:?}"
+    );
+    let after: Vec<&Value> = log
+        .iter()
+        .filter(|r| r["t_ms"].as_f64().unwrap() - at >= 350.0)
+        .collect();
+    assert!(!after.is_empty(), "the listing went on after the pause");
+}
