@@ -476,8 +476,8 @@ const char *openint_error_display(const struct OpenintError *error);
 // The server's error `code` (e.g. "NOT_FOUND"), or NULL when absent. Borrowed from the error.
 const char *openint_error_code(const struct OpenintError *error);
 
-// The response body of an API status error (at most its first 64 KiB, marked when cut), or
-// NULL. Borrowed from the error.
+// The response body of an API status error, or of a 2xx answer that could not be decoded
+// (at most its first 64 KiB, marked when cut), or NULL. Borrowed from the error.
 const char *openint_error_body(const struct OpenintError *error);
 
 // The `x-request-id` (or `request-id`) response header, or NULL. Borrowed from the error.

@@ -559,7 +559,8 @@ fn json_response(req: &crate::params::Prepared, r: Response) -> Result<JsonRespo
             req.method.as_str(),
             req.path,
             &r.body[..end]
-        )));
+        ))
+        .with_body(&r.body));
     }
     Ok(JsonResponse {
         meta: r.meta,

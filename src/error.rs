@@ -164,6 +164,22 @@ impl Error {
         }))
     }
 
+    /// Keeps (a bounded prefix of) the body of the answer the error is about: for a 2xx answer
+    /// that is not what was expected, the body shows what came instead.
+    pub(crate) fn with_body(mut self, body: &str) -> Error {
+        let max = crate::http::MAX_ERROR_BODY;
+        let mut end = body.len().min(max);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut kept = body[..end].to_string();
+        if end < body.len() {
+            kept.push_str(&format!("... (cut at {max} bytes)"));
+        }
+        self.body = Some(kept);
+        self
+    }
+
     /// Names the request: errors from the network layer name the method and URL.
     pub(crate) fn with_request(mut self, method: &'static str, url: &str) -> Error {
         self.method = Some(method);
@@ -220,7 +236,8 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
-    /// The raw response body of an API status error.
+    /// The response body of an API status error, or of a 2xx answer that could not be decoded
+    /// (at most its first 64 KiB, marked when cut).
     pub fn body(&self) -> Option<&str> {
         self.body.as_deref()
     }

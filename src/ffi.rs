@@ -1345,8 +1345,8 @@ pub unsafe extern "C" fn openint_error_code(error: *const OpenintError) -> *cons
     borrowed(error, |e| e.code.as_ref())
 }
 
-/// The response body of an API status error (at most its first 64 KiB, marked when cut), or
-/// NULL. Borrowed from the error.
+/// The response body of an API status error, or of a 2xx answer that could not be decoded
+/// (at most its first 64 KiB, marked when cut), or NULL. Borrowed from the error.
 #[no_mangle]
 pub unsafe extern "C" fn openint_error_body(error: *const OpenintError) -> *const c_char {
     borrowed(error, |e| e.body.as_ref())

@@ -261,6 +261,7 @@ impl PageData {
                         req.path,
                         snippet(&text)
                     ))
+                    .with_body(&text)
                 })?;
             (env.total, env.limit, env.offset)
         };
