@@ -914,7 +914,7 @@ fn should_retry(status: u16, headers: &HeaderMap) -> (bool, bool) {
 /// `retry-after-ms`, then `Retry-After` (seconds or an HTTP date), capped at 60 s. A value
 /// that is no number of seconds we can use (negative, NaN, absurdly large) is ignored or
 /// capped before it becomes a Duration.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let secs = header(headers, "retry-after-ms")
         .and_then(|v| v.parse::<f64>().ok())
         .map(|ms| ms / 1000.0)
@@ -995,7 +995,7 @@ fn parse_http_date(s: &str) -> Option<i64> {
 
 /// The target of `reference` (a Location value) relative to `base`, by RFC 3986 section 5.2,
 /// without its fragment. `None` when the result is not an http(s) URL with a host.
-fn resolve_reference(base: &str, reference: &str) -> Option<String> {
+pub(crate) fn resolve_reference(base: &str, reference: &str) -> Option<String> {
     fn split(u: &str) -> (Option<&str>, Option<&str>, &str, Option<&str>) {
         // scheme, authority, path, query (the fragment is dropped by the caller)
         let (scheme, rest) = match u.find(':') {

@@ -27,6 +27,8 @@ mod models;
 pub mod operations;
 mod pagination;
 mod params;
+#[cfg(test)]
+mod proptest;
 mod transport;
 
 pub use api::*;

@@ -309,6 +309,13 @@ impl PageData {
     }
 }
 
+/// The item ranges `PageData::parse` finds in `text` (for the property tests).
+#[cfg(test)]
+pub(crate) fn parse_for_test(req: &Prepared, text: String) -> Result<Vec<Range<usize>>> {
+    let page = PageData::parse(req, 0, text, ResponseMeta::default())?;
+    Ok(page.index.iter().collect())
+}
+
 fn snippet(s: &str) -> &str {
     let mut end = s.len().min(120);
     while !s.is_char_boundary(end) {
