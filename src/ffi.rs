@@ -604,12 +604,7 @@ pub unsafe extern "C" fn openint_client_call_with(
         let r = client
             .client
             .call_with(op.id, Value::Object(params), opts.as_ref())?;
-        let mut body = r.body;
-        body.push('\0');
-        *response_out = Box::into_raw(Box::new(OpenintResponse::new(
-            &r.meta,
-            ResponseBody::Owned(body),
-        )));
+        *response_out = new_response(r);
         Ok(OpenintStatus::Ok)
     })
 }
@@ -649,12 +644,7 @@ pub unsafe extern "C" fn openint_client_request(
         let r = client
             .client
             .request(method, path, Some(query), body, opts.as_ref())?;
-        let mut body = r.body;
-        body.push('\0');
-        *response_out = Box::into_raw(Box::new(OpenintResponse::new(
-            &r.meta,
-            ResponseBody::Owned(body),
-        )));
+        *response_out = new_response(r);
         Ok(OpenintStatus::Ok)
     })
 }
@@ -775,6 +765,16 @@ pub unsafe extern "C" fn openint_client_list_connectors_cursor(
         *cursor_out = new_cursor(cursor);
         Ok(OpenintStatus::Ok)
     })
+}
+
+/// An owned response handle; the body gets its NUL in the spare byte the reader left.
+fn new_response(r: crate::client::JsonResponse) -> *mut OpenintResponse {
+    let mut body = r.body;
+    body.push('\0');
+    Box::into_raw(Box::new(OpenintResponse::new(
+        &r.meta,
+        ResponseBody::Owned(body),
+    )))
 }
 
 fn new_page(core: PageCore) -> *mut OpenintPage {
@@ -1444,6 +1444,20 @@ mod tests {
             let msg = CStr::from_ptr(openint_error_message(err)).to_str().unwrap();
             assert!(msg.contains("boom"), "{msg}");
             openint_error_free(err);
+        }
+    }
+
+    #[test]
+    fn log_levels_match_the_core() {
+        for (c, core) in [
+            (OpenintLogLevel::Off, LogLevel::Off),
+            (OpenintLogLevel::Error, LogLevel::Error),
+            (OpenintLogLevel::Warn, LogLevel::Warn),
+            (OpenintLogLevel::Info, LogLevel::Info),
+            (OpenintLogLevel::Debug, LogLevel::Debug),
+            (OpenintLogLevel::Trace, LogLevel::Trace),
+        ] {
+            assert_eq!(LogLevel::from_u32(c as u32), Some(core));
         }
     }
 

@@ -1,51 +1,21 @@
 //! TLS trust, mutual TLS and proxies, against the local server in its TLS and proxy modes (its
 //! CAs and certificates are generated at its start; nothing leaves 127.0.0.1).
 
+mod common;
+
+use common::{start_server, Server};
 use openint::*;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
 
-struct TlsServer {
-    info: Value,
-    _stdin: std::sync::Mutex<ChildStdin>,
-    _child: std::sync::Mutex<Child>,
+fn server() -> &'static Server {
+    static S: OnceLock<Server> = OnceLock::new();
+    S.get_or_init(|| start_server(&["--tls", "--proxy"]))
 }
 
-fn start(args: &[&str]) -> TlsServer {
-    let bin = std::env::var("OPENINT_TESTSERVER").unwrap_or_else(|_| {
-        format!(
-            "{}/target/release/openint-testserver",
-            env!("CARGO_MANIFEST_DIR")
-        )
-    });
-    let mut child = Command::new(bin)
-        .args(["--port", "0", "--exit-on-stdin-eof"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start openint-testserver");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    TlsServer {
-        info: serde_json::from_str(&line).unwrap(),
-        _stdin: std::sync::Mutex::new(child.stdin.take().unwrap()),
-        _child: std::sync::Mutex::new(child),
-    }
-}
-
-fn server() -> &'static TlsServer {
-    static S: OnceLock<TlsServer> = OnceLock::new();
-    S.get_or_init(|| start(&["--tls", "--proxy"]))
-}
-
-fn authed_proxy() -> &'static TlsServer {
-    static S: OnceLock<TlsServer> = OnceLock::new();
-    S.get_or_init(|| start(&["--tls", "--proxy-auth", "alice:pr0xy-s3cret"]))
+fn authed_proxy() -> &'static Server {
+    static S: OnceLock<Server> = OnceLock::new();
+    S.get_or_init(|| start_server(&["--tls", "--proxy-auth", "alice:pr0xy-s3cret"]))
 }
 
 fn s(v: &Value, k: &str) -> String {
@@ -54,7 +24,7 @@ fn s(v: &Value, k: &str) -> String {
         .to_string()
 }
 
-fn proxy_log(srv: &TlsServer) -> Vec<Value> {
+fn proxy_log(srv: &Server) -> Vec<Value> {
     let admin = s(&srv.info, "admin_url");
     let mut r = ureq::get(&format!("{admin}/proxy/requests"))
         .call()

@@ -13,6 +13,8 @@ pub struct Server {
     pub admin_url: String,
     pub port: u16,
     pub other_port: u16,
+    /// The whole startup line (TLS and proxy fields included when asked for).
+    pub info: Value,
     // The server exits when this pipe closes, i.e. when the test process ends.
     _stdin: Mutex<ChildStdin>,
     _child: Mutex<Child>,
@@ -32,29 +34,36 @@ fn server_binary() -> PathBuf {
     panic!("the test server is not built: run `cargo build --release -p openint-testserver` first");
 }
 
+/// Starts a test server with `args` (beside `--port 0 --exit-on-stdin-eof`); it exits with
+/// the test process. The startup line's fields are in `info`.
+pub fn start_server(args: &[&str]) -> Server {
+    let mut child = Command::new(server_binary())
+        .args(["--port", "0", "--exit-on-stdin-eof"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start openint-testserver");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("read the server's start line");
+    let v: Value = serde_json::from_str(&line).expect("start line is JSON");
+    Server {
+        base_url: v["base_url"].as_str().unwrap().to_string(),
+        admin_url: v["admin_url"].as_str().unwrap().to_string(),
+        port: v["port"].as_u64().unwrap() as u16,
+        other_port: v["other_port"].as_u64().unwrap() as u16,
+        info: v,
+        _stdin: Mutex::new(child.stdin.take().unwrap()),
+        _child: Mutex::new(child),
+    }
+}
+
+/// The server this test binary shares (started on first use).
 pub fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        let mut child = Command::new(server_binary())
-            .args(["--port", "0", "--exit-on-stdin-eof"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start openint-testserver");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("read the server's start line");
-        let v: Value = serde_json::from_str(&line).expect("start line is JSON");
-        Server {
-            base_url: v["base_url"].as_str().unwrap().to_string(),
-            admin_url: v["admin_url"].as_str().unwrap().to_string(),
-            port: v["port"].as_u64().unwrap() as u16,
-            other_port: v["other_port"].as_u64().unwrap() as u16,
-            _stdin: Mutex::new(child.stdin.take().unwrap()),
-            _child: Mutex::new(child),
-        }
-    })
+    SERVER.get_or_init(|| start_server(&[]))
 }
 
 fn admin_agent() -> ureq::Agent {
