@@ -126,11 +126,15 @@ static void test_non_json_answer_to_a_call(void) {
     CHECKF(st == OPENINT_STATUS_DECODE, "viewer answered by an HTML page: %s, expected decode (body %.40s)",
            tk_status_str(st), st == OPENINT_STATUS_OK ? openint_response_body(r, NULL) : "");
     if (st == OPENINT_STATUS_OK) openint_response_free(r);
+    /* The error keeps what came instead, so the caller can see the CDN's page. */
+    CHECKF(st != OPENINT_STATUS_DECODE || has_text(openint_error_body(err), "<html"),
+           "the decode error keeps the body: %s", err ? openint_error_body(err) : "(no error)");
     openint_error_free(err);
     OpenintPage *page = NULL;
     err = NULL;
     st = openint_client_list(w.org, "listConnections", NULL, NULL, NULL, &page, &err);
     expect_transport_error(st, err, OPENINT_STATUS_DECODE, "a list page that is an HTML page");
+    CHECKF(err && has_text(openint_error_body(err), "<html"), "the list's decode error keeps the body");
     openint_error_free(err);
     world_free(&w);
 }
