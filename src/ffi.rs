@@ -356,6 +356,22 @@ unsafe fn call_options(
     Ok(Some(o))
 }
 
+/// The operation, its parameters and the per-call options of a generic entry point.
+unsafe fn operation_call(
+    operation: *const c_char,
+    params_json: *const c_char,
+    options_json: *const c_char,
+    cancel: *const OpenintCancel,
+) -> Result<(
+    &'static crate::operations::Operation,
+    Map<String, Value>,
+    Option<RequestOptions>,
+)> {
+    let op = params::operation(req_str(operation, "operation")?)?;
+    let params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
+    Ok((op, params, call_options(options_json, cancel)?))
+}
+
 /// `timeout_seconds` of the `next` functions: 0 keeps the bound of the call that started the
 /// listing; +infinity drops it (only the client's `total_timeout`, if any, applies), which is
 /// what a Go context without a deadline means; otherwise 0.001 to 1e9 seconds.
@@ -598,9 +614,7 @@ pub unsafe extern "C" fn openint_client_call_with(
     ffi_call!(err_out, {
         let client = arg(client, "client")?;
         let response_out = out(response_out, "response_out")?;
-        let op = params::operation(req_str(operation, "operation")?)?;
-        let params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
-        let opts = call_options(options_json, cancel)?;
+        let (op, params, opts) = operation_call(operation, params_json, options_json, cancel)?;
         let r = client
             .client
             .call_with(op.id, Value::Object(params), opts.as_ref())?;
@@ -667,9 +681,7 @@ pub unsafe extern "C" fn openint_client_list(
     ffi_call!(err_out, {
         let client = arg(client, "client")?;
         let page_out = out(page_out, "page_out")?;
-        let op = params::operation(req_str(operation, "operation")?)?;
-        let params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
-        let opts = call_options(options_json, cancel)?;
+        let (op, params, opts) = operation_call(operation, params_json, options_json, cancel)?;
         let core = client.client.list_page(op, params, opts.as_ref())?;
         *page_out = new_page(core);
         Ok(OpenintStatus::Ok)
@@ -694,9 +706,7 @@ pub unsafe extern "C" fn openint_client_list_cursor(
     ffi_call!(err_out, {
         let client = arg(client, "client")?;
         let cursor_out = out(cursor_out, "cursor_out")?;
-        let op = params::operation(req_str(operation, "operation")?)?;
-        let params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
-        let opts = call_options(options_json, cancel)?;
+        let (op, params, opts) = operation_call(operation, params_json, options_json, cancel)?;
         let cursor = client.client.list_cursor(op, params, opts.as_ref())?;
         *cursor_out = new_cursor(cursor);
         Ok(OpenintStatus::Ok)
