@@ -713,12 +713,16 @@ pub unsafe extern "C" fn openint_client_list_cursor(
     })
 }
 
-/// The params of the ABI-1 connector functions: `{limit, offset, expand}` plus `timeout`
-/// (seconds for the call), which is an option, not a server parameter.
-fn legacy_connector_params(
-    text: Option<&str>,
-) -> Result<(Map<String, Value>, Option<RequestOptions>)> {
-    let mut params = params::parse_object("params_json", text)?;
+/// The call of the ABI-1 connector functions: `listConnectors` with `{limit, offset, expand}`
+/// plus `timeout` (seconds for the call), which is an option, not a server parameter.
+unsafe fn legacy_connector_call(
+    params_json: *const c_char,
+) -> Result<(
+    &'static crate::operations::Operation,
+    Map<String, Value>,
+    Option<RequestOptions>,
+)> {
+    let mut params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
     let opts = match params.remove("timeout") {
         None | Some(Value::Null) => None,
         Some(v) => Some(RequestOptions {
@@ -728,7 +732,7 @@ fn legacy_connector_params(
             ..RequestOptions::default()
         }),
     };
-    Ok((params, opts))
+    Ok((params::operation("listConnectors")?, params, opts))
 }
 
 /// `GET /connector`: fetches one page. `params_json` is NULL (server defaults) or a JSON object
@@ -746,8 +750,7 @@ pub unsafe extern "C" fn openint_client_list_connectors(
     ffi_call!(err_out, {
         let client = arg(client, "client")?;
         let page_out = out(page_out, "page_out")?;
-        let (params, opts) = legacy_connector_params(opt_str(params_json, "params_json")?)?;
-        let op = params::operation("listConnectors")?;
+        let (op, params, opts) = legacy_connector_call(params_json)?;
         let core = client.client.list_page(op, params, opts.as_ref())?;
         *page_out = new_page(core);
         Ok(OpenintStatus::Ok)
@@ -769,8 +772,7 @@ pub unsafe extern "C" fn openint_client_list_connectors_cursor(
     ffi_call!(err_out, {
         let client = arg(client, "client")?;
         let cursor_out = out(cursor_out, "cursor_out")?;
-        let (params, opts) = legacy_connector_params(opt_str(params_json, "params_json")?)?;
-        let op = params::operation("listConnectors")?;
+        let (op, params, opts) = legacy_connector_call(params_json)?;
         let cursor = client.client.list_cursor(op, params, opts.as_ref())?;
         *cursor_out = new_cursor(cursor);
         Ok(OpenintStatus::Ok)

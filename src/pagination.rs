@@ -439,7 +439,7 @@ impl Listing {
                 }
             }
         }
-        let data = self.take_or_fetch(offset, over)?;
+        let (data, _) = self.take_or_fetch(offset, over)?;
         self.schedule(&data);
         Ok(PageCore {
             listing: self.clone(),
@@ -457,7 +457,7 @@ impl Listing {
             self.drop_ahead(0);
             return Ok(None);
         };
-        let (mut data, prefetched) = self.take_or_fetch_marked(offset, over)?;
+        let (mut data, prefetched) = self.take_or_fetch(offset, over)?;
         // A page fetched ahead was answered some time after the page before it. If the row
         // count moved in between, rows may have shifted across the boundary (an insert at the
         // front then the other page first could skip rows, which a sequential walk never
@@ -484,13 +484,8 @@ impl Listing {
         }))
     }
 
-    /// The page at `offset`: from the pages in flight if one is, else fetched now.
-    fn take_or_fetch(&self, offset: u64, over: Option<&RequestOptions>) -> Result<PageData> {
-        self.take_or_fetch_marked(offset, over).map(|(d, _)| d)
-    }
-
-    /// `take_or_fetch`, saying whether the page was fetched ahead.
-    fn take_or_fetch_marked(
+    /// The page at `offset`: from the pages in flight if one is (then `true`), else fetched now.
+    fn take_or_fetch(
         &self,
         offset: u64,
         over: Option<&RequestOptions>,
