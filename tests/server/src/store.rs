@@ -760,6 +760,9 @@ mod tests {
         // A status change bumps updated_at (JavaScript time: ms) and writes an event; no
         // change, nothing.
         let before = st.connections.get(&ids[0]).unwrap().updated_at;
+        // A later millisecond: a creation time that falls on a whole millisecond would
+        // otherwise equal a status change truncated to the same millisecond.
+        std::thread::sleep(std::time::Duration::from_millis(2));
         assert!(st.set_status(&ids[0], "disconnected", Some("x".into())));
         assert!(!st.set_status(&ids[0], "disconnected", Some("x".into())));
         let after = st.connections.get(&ids[0]).unwrap().updated_at;
