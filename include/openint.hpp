@@ -11,7 +11,8 @@
  * Ownership
  *   Client, Response, Page, Cursor and Cancel each own one C handle (unique_ptr-style): they are
  *   move-only, free their handle in their destructor, and a moved-from object holds nothing
- *   (destroying it is a no-op; using it fails with Status::invalid_argument, never crashes).
+ *   (destroying it is a no-op; using it fails with Status::invalid_argument or reads as empty,
+ *   never crashes).
  *   capi() lends the C handle, release() gives it up. Strings returned as std::string_view are
  *   borrowed from the object that returned them: a Response's or Page's until it is destroyed,
  *   a Cursor's item until the cursor's next step. ResponseView (a page's or cursor's answer)
@@ -48,12 +49,13 @@
  * Loggers
  *   client.set_logger(level, f) and openint::set_logger(level, f) take any callable
  *   f(openint::LogLevel, std::string_view target, std::string_view message), called from the
- *   thread that made the request (several at once: it must be thread-safe, must not throw out,
- *   and must not set or clear a logger). The header owns the callable: it lives until it is
- *   replaced or cleared, or until the client and every page and cursor made from it are gone;
- *   replacing or clearing it waits for the callbacks running it to return, so once
- *   clear_logger() returns the callable is destroyed and never called again. A line logged
- *   after that (a cancelled prefetch finishing late) is dropped, never sent to freed memory.
+ *   thread that made the request (several at once: it must be thread-safe; an exception it
+ *   throws is dropped; it must not set or clear a logger). The header owns the callable: it
+ *   lives until it is replaced or cleared, or until the client and every page and cursor made
+ *   from it are gone; replacing or clearing it waits for the callbacks running it to return, so
+ *   once clear_logger() returns the callable is destroyed and never called again. A line
+ *   logged after that (a cancelled prefetch finishing late) is dropped, never sent to freed
+ *   memory.
  */
 #ifndef OPENINT_HPP
 #define OPENINT_HPP
@@ -210,10 +212,19 @@ template <class T> class [[nodiscard]] Result {
     explicit operator bool() const noexcept { return has_value(); }
 
     /// The value; on an error, throws it (or prints it and aborts without exceptions).
-    T &value() & { return check(), *std::get_if<0>(&v_); }
-    const T &value() const & { return check(), *std::get_if<0>(&v_); }
+    T &value() & {
+        check();
+        return *std::get_if<0>(&v_);
+    }
+    const T &value() const & {
+        check();
+        return *std::get_if<0>(&v_);
+    }
     /// By value from a temporary, so `for (auto x : client.try_list(...).value())` is safe.
-    T value() && { return check(), std::move(*std::get_if<0>(&v_)); }
+    T value() && {
+        check();
+        return std::move(*std::get_if<0>(&v_));
+    }
     T &operator*() & { return value(); }
     const T &operator*() const & { return value(); }
     T operator*() && { return std::move(*this).value(); }
@@ -686,7 +697,10 @@ class Headers {
         iterator() = default;
         iterator(const Headers *h, size_t i) : h_(h), i_(i) {}
         Header operator*() const noexcept { return (*h_)[i_]; }
-        iterator &operator++() noexcept { return ++i_, *this; }
+        iterator &operator++() noexcept {
+            ++i_;
+            return *this;
+        }
         iterator operator++(int) noexcept { iterator t = *this; ++i_; return t; }
         bool operator==(const iterator &o) const noexcept { return i_ == o.i_; }
         bool operator!=(const iterator &o) const noexcept { return i_ != o.i_; }
@@ -946,7 +960,10 @@ class Page {
         iterator() = default;
         iterator(const Page *p, size_t i) : p_(p), i_(i) {}
         std::string_view operator*() const noexcept { return (*p_)[i_]; }
-        iterator &operator++() noexcept { return ++i_, *this; }
+        iterator &operator++() noexcept {
+            ++i_;
+            return *this;
+        }
         iterator operator++(int) noexcept { iterator t = *this; ++i_; return t; }
         bool operator==(const iterator &o) const noexcept { return i_ == o.i_; }
         bool operator!=(const iterator &o) const noexcept { return i_ != o.i_; }
