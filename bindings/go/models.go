@@ -176,7 +176,7 @@ type ConnectorConfig struct {
 	// ConnectorConfigExpandConnectorSchemas too).
 	Connector *Connector `json:"connector,omitempty"`
 	// ConnectionCount comes with ConnectorConfigExpandConnectionCount.
-	ConnectionCount *int64 `json:"connection_count,omitempty"`
+	ConnectionCount *int `json:"connection_count,omitempty"`
 
 	Raw json.RawMessage `json:"-"`
 }
@@ -196,8 +196,10 @@ type Customer struct {
 
 // CustomerSummary is a customer as listCustomers lists it: built from its connections.
 type CustomerSummary struct {
-	ID              *string `json:"id,omitempty"`
-	ConnectionCount *int64  `json:"connection_count,omitempty"`
+	// ID is "" for the row that counts the connections without a customer (the server sends
+	// a null id for it).
+	ID              string  `json:"id"`
+	ConnectionCount *int    `json:"connection_count,omitempty"`
 	CreatedAt       *string `json:"created_at,omitempty"`
 	UpdatedAt       *string `json:"updated_at,omitempty"`
 
