@@ -325,7 +325,7 @@ fn the_token_never_appears_in_errors_or_debug_output() {
         assert!(!text.contains(TOKEN), "{text}");
     }
     assert!(e.message().contains("[REDACTED]"));
-    let bad = Client::new(ClientOptions::default().token(format!("{TOKEN} x")))
+    let bad = Client::new(ClientOptions::default().token(format!("{TOKEN}\u{1}x")))
         .err()
         .unwrap();
     assert_eq!(bad.kind(), ErrorKind::InvalidArgument);
