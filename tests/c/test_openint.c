@@ -558,7 +558,7 @@ static void test_bad_client_options(void) {
         {"{\"base_url\":\"ftp://example\"}", "base_url", NULL},
         {"{\"base_url\":\"not a url\"}", "base_url", NULL},
         {"{\"default_headers\":{\"Authorization\":\"x\"}}", "Authorization", NULL},
-        {"{\"token\":\"a b\"}", "token", NULL},
+        {"{\"token\":\"a\\u0001b\"}", "token", NULL},
         {"[]", "options", "object"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -568,7 +568,7 @@ static void test_bad_client_options(void) {
         expect_invalid(st, err, cases[i].opts, cases[i].n1, cases[i].n2);
         CHECKF(c == SENT(OpenintClient), "%s: client_out written on failure", cases[i].opts);
         /* The secret is never echoed. */
-        CHECK(!has_text(openint_error_message(err), "a b"));
+        CHECK(!has_text(openint_error_message(err), "a\001b"));
         openint_error_free(err);
     }
     /* NULL options: all defaults, which is a valid client. */

@@ -704,7 +704,7 @@ static const bad_call BAD_CALLS[] = {
     {"createConnectorConfig", "{\"connector_name\":\"toggl\",\"config\":null}", "config", NULL},
     {"updateConnectorConfig", "{\"id\":\"ccfg_1\",\"disabled\":\"false\"}", "disabled", NULL},
     {"upsertCustomer", "{\"id\":123}", "\"id\"", NULL},
-    {"createToken", "{\"customer_id\":\"c\",\"validity_in_seconds\":-5}", "validity_in_seconds", NULL},
+    {"createToken", "{\"customer_id\":\"c\",\"validity_in_seconds\":\"5\"}", "validity_in_seconds", NULL},
     {"createToken", "{\"customer_id\":\"c\",\"connect_options\":{\"colour\":\"red\"}}", "connect_options", "colour"},
     {"messageTemplate", "{}", "customer_id", NULL},
     {"messageTemplate", "{\"customer_id\":\"c\",\"language\":\"python\"}", "language", NULL},
