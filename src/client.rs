@@ -8,6 +8,7 @@ use crate::log::Logger;
 use crate::operations::Operation;
 use crate::pagination::{Cursor, Listing, PageCore};
 use crate::params::{self, JsonArgs, RequestOptions};
+use crate::redact::shown;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -79,7 +80,7 @@ impl std::fmt::Debug for ClientOptions {
                 &self
                     .proxy
                     .as_ref()
-                    .map(|p| p.as_ref().map(|u| crate::http::strip_userinfo(u))),
+                    .map(|p| p.as_ref().map(|u| crate::redact::strip_userinfo(u))),
             )
             .field("prefetch", &self.prefetch)
             .finish()
@@ -226,7 +227,7 @@ impl ClientOptions {
             (None, None, Some(other)) => {
                 return Err(Error::invalid(format!(
                     "options: \"tls_roots\" must be \"system\" or \"webpki\", got {}",
-                    params::shown(other)
+                    shown(other)
                 )))
             }
         };
@@ -374,7 +375,7 @@ impl ClientOptions {
 
 fn read_file(what: &str, path: &str) -> Result<String> {
     std::fs::read_to_string(path)
-        .map_err(|e| Error::invalid(format!("{what}: cannot read {}: {e}", params::shown(path))))
+        .map_err(|e| Error::invalid(format!("{what}: cannot read {}: {e}", shown(path))))
 }
 
 /// A successful answer to a call: status, headers, request id and retries, and the JSON body.

@@ -167,7 +167,7 @@ impl Error {
     /// Keeps (a bounded prefix of) the body of the answer the error is about: for a 2xx answer
     /// that is not what was expected, the body shows what came instead.
     pub(crate) fn with_body(mut self, body: &str) -> Error {
-        let max = crate::http::MAX_ERROR_BODY;
+        let max = MAX_ERROR_BODY;
         let mut end = body.len().min(max);
         while !body.is_char_boundary(end) {
             end -= 1;
@@ -201,7 +201,7 @@ impl Error {
     /// echo the Authorization header back in an error body).
     pub(crate) fn redacted(mut self, secret: Option<&str>) -> Error {
         let scrub = |s: &mut String| {
-            if let std::borrow::Cow::Owned(clean) = crate::log::scrub_token(s, secret) {
+            if let std::borrow::Cow::Owned(clean) = crate::redact::scrub_token(s, secret) {
                 *s = clean;
             }
         };
@@ -304,6 +304,10 @@ fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
         Err(_) => (None, None),
     }
 }
+
+/// How much of an error answer's body is read and kept (the rest is never read: the connection
+/// is dropped instead of drained), and of a 2xx body that could not be decoded.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Longest message kept from a server's error body.
 const MAX_MESSAGE: usize = 1000;

@@ -9,11 +9,13 @@
 // `Failure` is private and short-lived; boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
-use crate::cancel::{self, CallScope, CancelToken};
-use crate::error::{bounded, Error, ErrorKind, Result};
+use crate::call_state::CallScope;
+use crate::cancel::{self, CancelToken};
+use crate::error::{bounded, Error, ErrorKind, Result, MAX_ERROR_BODY};
 use crate::log::{ClientLog, LogLevel};
 use crate::operations::{Method, Retry};
 use crate::params::{Prepared, RequestOptions};
+use crate::redact::{shown_url, strip_userinfo};
 use crate::transport::{self, CachingResolver};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -29,9 +31,6 @@ const BACKOFF_INITIAL: Duration = Duration::from_millis(500);
 const BACKOFF_MAX: Duration = Duration::from_secs(8);
 /// The longest server-requested wait honoured (`Retry-After`, `retry-after-ms`).
 const RETRY_AFTER_MAX: Duration = Duration::from_secs(60);
-/// How much of an error answer's body is read and kept. The rest is never read: the
-/// connection is dropped instead of drained.
-pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 /// The most a peer's `Content-Length` may make us allocate up front; bigger bodies grow as
 /// their bytes arrive.
 const MAX_PRESIZE: usize = 8 * 1024 * 1024;
@@ -1091,28 +1090,6 @@ pub(crate) fn resolve_reference(base: &str, reference: &str) -> Option<String> {
     })
 }
 
-/// The URL without `user:password@` (it is shown in errors and logs).
-pub(crate) fn strip_userinfo(url: &str) -> String {
-    let Some(start) = url.find("://").map(|i| i + 3) else {
-        return url.to_string();
-    };
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |e| start + e);
-    match url[start..end].rfind('@') {
-        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
-        None => url.to_string(),
-    }
-}
-
-/// A URL the caller gave, for an error message: without credentials and without its query
-/// (either may hold a secret), cut to a sane length.
-pub(crate) fn shown_url(url: &str) -> String {
-    let clean = strip_userinfo(url);
-    let clean = clean.split(['?', '#']).next().unwrap_or("");
-    crate::params::shown(clean)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1257,16 +1234,6 @@ mod tests {
             o("http://api.openint.dev/v1")
         );
         assert_ne!(o("http://127.0.0.1:80/"), o("http://127.0.0.1:81/"));
-    }
-
-    #[test]
-    fn urls_in_messages_lose_credentials() {
-        assert_eq!(strip_userinfo("http://u:p@h:1/v1?k=v"), "http://h:1/v1?k=v");
-        assert_eq!(
-            strip_userinfo("http://h/v1?email=a@b"),
-            "http://h/v1?email=a@b"
-        );
-        assert_eq!(shown_url("https://u:p@h/v1?key=secret"), "\"https://h/v1\"");
     }
 
     #[test]

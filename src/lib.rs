@@ -17,6 +17,7 @@
 //! ```
 
 mod api;
+mod call_state;
 mod cancel;
 mod client;
 mod error;
@@ -29,6 +30,7 @@ mod pagination;
 mod params;
 #[cfg(test)]
 mod proptest;
+mod redact;
 mod transport;
 
 pub use api::*;
@@ -39,10 +41,11 @@ pub use client::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use http::{ResponseMeta, TlsRoots};
-pub use log::{redact, set_logger, LogLevel, LogSink, Logger};
+pub use log::{set_logger, LogLevel, LogSink, Logger};
 pub use models::*;
 pub use pagination::{AutoPager, Page};
 pub use params::{RequestOptions, MAX_LIMIT};
+pub use redact::redact;
 
 /// The crate version, sent in the User-Agent (`openint-rust/<version>`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

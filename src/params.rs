@@ -10,6 +10,7 @@
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::operations::{self, Body, Location, Method, Operation, Param, Retry, Type};
+use crate::redact::shown;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::time::Duration;
@@ -830,16 +831,6 @@ fn describe(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::String(s) => shown(s),
         other => type_name(other).to_string(),
-    }
-}
-
-/// A caller's string quoted for an error message, cut to 40 characters: a message must stay
-/// short whatever the input (a 50 MB key must not make a 50 MB message).
-pub(crate) fn shown(s: &str) -> String {
-    const MAX: usize = 40;
-    match s.char_indices().nth(MAX) {
-        None => format!("{s:?}"),
-        Some((cut, _)) => format!("{:?}... ({} bytes)", &s[..cut], s.len()),
     }
 }
 
