@@ -3,13 +3,13 @@
 //! per operation are in `api.rs`.
 
 use crate::error::{Error, Result};
-use crate::http::{CallCtx, Http, HttpConfig, Response, ResponseMeta, TlsRoots};
+use crate::http::{CallCtx, Http, HttpConfig, Response, TlsRoots};
 use crate::log::Logger;
 use crate::operations::Operation;
 use crate::pagination::{Cursor, Listing, PageCore};
 use crate::params::{self, JsonArgs, RequestOptions};
 use crate::redact::shown;
-use serde::de::DeserializeOwned;
+use crate::response::JsonResponse;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -376,21 +376,6 @@ impl ClientOptions {
 fn read_file(what: &str, path: &str) -> Result<String> {
     std::fs::read_to_string(path)
         .map_err(|e| Error::invalid(format!("{what}: cannot read {}: {e}", shown(path))))
-}
-
-/// A successful answer to a call: status, headers, request id and retries, and the JSON body.
-#[derive(Clone, Debug)]
-pub struct JsonResponse {
-    pub meta: ResponseMeta,
-    /// The body, exactly as the server sent it.
-    pub body: String,
-}
-
-impl JsonResponse {
-    /// The body decoded into `T`.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        crate::pagination::decode_item(&self.body)
-    }
 }
 
 /// An OpenInt API client. Cheap to clone; clones share one connection pool. `Send + Sync`.

@@ -17,11 +17,11 @@
 use crate::cancel::CancelToken;
 use crate::client::{Client, ClientOptions};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::ResponseMeta;
 use crate::log::{self, LogLevel, Logger};
 use crate::operations::{Location, Paging, Type, OPERATIONS};
 use crate::pagination::{Cursor, PageCore};
 use crate::params::{self, RequestOptions};
+use crate::ResponseMeta;
 use libc::{c_char, c_void, size_t};
 use once_cell::sync::{Lazy, OnceCell};
 use serde_json::{json, Map, Value};
@@ -780,7 +780,7 @@ pub unsafe extern "C" fn openint_client_list_connectors_cursor(
 }
 
 /// An owned response handle; the body gets its NUL in the spare byte the reader left.
-fn new_response(r: crate::client::JsonResponse) -> *mut OpenintResponse {
+fn new_response(r: crate::JsonResponse) -> *mut OpenintResponse {
     let mut body = r.body;
     body.push('\0');
     Box::into_raw(Box::new(OpenintResponse::new(

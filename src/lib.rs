@@ -31,21 +31,23 @@ mod params;
 #[cfg(test)]
 mod proptest;
 mod redact;
+mod response;
 mod transport;
 
 pub use api::*;
 pub use cancel::CancelToken;
 pub use client::{
-    Client, ClientOptions, JsonResponse, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PREFETCH,
+    Client, ClientOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PREFETCH,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use http::{ResponseMeta, TlsRoots};
+pub use http::TlsRoots;
 pub use log::{set_logger, LogLevel, LogSink, Logger};
 pub use models::*;
 pub use pagination::{AutoPager, Page};
 pub use params::{RequestOptions, MAX_LIMIT};
 pub use redact::redact;
+pub use response::{JsonResponse, ResponseMeta};
 
 /// The crate version, sent in the User-Agent (`openint-rust/<version>`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

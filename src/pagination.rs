@@ -19,9 +19,10 @@
 
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
-use crate::http::{CallCtx, Gate, Http, ResponseMeta};
+use crate::http::{CallCtx, Gate, Http};
 use crate::operations::Paging;
 use crate::params::{Prepared, RequestOptions};
+use crate::response::{decode_item, ResponseMeta};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 use serde_json::value::RawValue;
@@ -801,11 +802,6 @@ impl<T: DeserializeOwned> Page<T> {
     pub fn next_page(&self) -> Result<Option<Page<T>>> {
         self.core.next(None)?.map(Page::decode).transpose()
     }
-}
-
-pub(crate) fn decode_item<T: DeserializeOwned>(raw: &str) -> Result<T> {
-    serde_json::from_str(raw)
-        .map_err(|e| Error::decode(format!("an item of the page does not match the model: {e}")))
 }
 
 /// Every item of a listing, across pages. After the first error it ends.
