@@ -518,7 +518,7 @@ impl Client {
         params: Map<String, Value>,
         options: Option<&RequestOptions>,
     ) -> Result<PageCore> {
-        self.listing(op, params, options)?.first(None)
+        PageCore::first(&self.listing(op, params, options)?, None)
     }
 
     /// A cursor over every item of a list operation; the first request is made by its first

@@ -1,0 +1,127 @@
+//! Every item of a listing, across pages: the raw cursor (items lent as JSON text) and the typed
+//! iterator over it.
+
+use super::index::next_range;
+use super::listing::Listing;
+use super::page::PageCore;
+use crate::error::Result;
+use crate::params::RequestOptions;
+use crate::response::{decode_item, ResponseMeta};
+use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// A pull cursor over every item of a listing, across pages. The first request is made by the
+/// first `next`. After an error, `next` tries the failed page again.
+pub(crate) struct Cursor {
+    listing: Arc<Listing>,
+    state: CursorState,
+}
+
+enum CursorState {
+    Start,
+    Page {
+        page: Box<PageCore>,
+        /// Position in the page's index, decoded sequentially.
+        pos: usize,
+        end: usize,
+        left: usize,
+    },
+    Done,
+}
+
+impl Cursor {
+    pub(crate) fn new(listing: Arc<Listing>) -> Cursor {
+        Cursor {
+            listing,
+            state: CursorState::Start,
+        }
+    }
+
+    /// The next item's JSON text, `Ok(None)` at the end. `over` overrides the options of any
+    /// page fetch this call makes.
+    pub(crate) fn next(&mut self, over: Option<&RequestOptions>) -> Result<Option<&str>> {
+        loop {
+            let next_state = match &mut self.state {
+                CursorState::Done => return Ok(None),
+                CursorState::Start => Self::at(PageCore::first(&self.listing, over)?),
+                CursorState::Page { left, .. } if *left > 0 => break,
+                CursorState::Page { page, .. } => match page.next(over)? {
+                    Some(p) => Self::at(p),
+                    None => CursorState::Done,
+                },
+            };
+            self.state = next_state;
+        }
+        match &mut self.state {
+            CursorState::Page {
+                page,
+                pos,
+                end,
+                left,
+            } => {
+                *left -= 1;
+                let r = next_range(&page.data.index.data, pos, end);
+                Ok(Some(&page.data.text[r]))
+            }
+            _ => unreachable!("the loop breaks only on a page with an item left"),
+        }
+    }
+
+    fn at(page: PageCore) -> CursorState {
+        let left = page.len();
+        CursorState::Page {
+            page: Box::new(page),
+            pos: 0,
+            end: 0,
+            left,
+        }
+    }
+
+    /// The response of the page the last item came from.
+    pub(crate) fn meta(&self) -> Option<&ResponseMeta> {
+        match &self.state {
+            CursorState::Page { page, .. } => Some(page.meta()),
+            _ => None,
+        }
+    }
+}
+
+/// Every item of a listing, across pages. After the first error it ends.
+pub struct AutoPager<T> {
+    cursor: Cursor,
+    done: bool,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> AutoPager<T> {
+    pub(crate) fn new(cursor: Cursor) -> Self {
+        AutoPager {
+            cursor,
+            done: false,
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Iterator for AutoPager<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        if self.done {
+            return None;
+        }
+        let item = match self.cursor.next(None) {
+            Ok(Some(raw)) => {
+                decode_item(raw).map_err(|e| e.redacted(self.cursor.listing.http.token()))
+            }
+            Ok(None) => {
+                self.done = true;
+                return None;
+            }
+            Err(e) => Err(e),
+        };
+        self.done = item.is_err();
+        Some(item)
+    }
+}
