@@ -116,7 +116,10 @@ impl std::ops::DerefMut for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+    /// An error of `kind` with `message`, for code built on this crate that reports its own
+    /// failures the same way (the C boundary's argument checks, say). Messages must not quote
+    /// secrets: this constructor does not redact.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error(Box::new(ErrorInner {
             kind,
             message: message.into(),
@@ -136,10 +139,6 @@ impl Error {
 
     pub(crate) fn decode(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Decode, message)
-    }
-
-    pub(crate) fn internal(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Internal, message)
     }
 
     /// An API status error from a non-2xx answer. The body's `message` and `code` are read

@@ -42,10 +42,11 @@ pub use client::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use http::TlsRoots;
-pub use log::{set_logger, LogLevel, LogSink, Logger};
+pub use log::{log_line, set_logger, LogLevel, LogSink, Logger};
 pub use models::*;
 pub use pagination::{AutoPager, Page};
-pub use params::{RequestOptions, MAX_LIMIT};
+pub use pagination::{JsonCursor, JsonPage};
+pub use params::{operation, RequestOptions, MAX_LIMIT};
 pub use redact::redact;
 pub use response::{JsonResponse, ResponseMeta};
 

@@ -108,6 +108,13 @@ pub fn set_logger(logger: Option<Logger>) {
     *GLOBAL.write().unwrap_or_else(|p| p.into_inner()) = logger;
 }
 
+/// Sends one line through the process-wide logger (else `OPENINT_LOG`), redacted and guarded
+/// like the library's own lines, for code built on this crate that logs through the same
+/// loggers (the C boundary reports the panics it catches with it).
+pub fn log_line(level: LogLevel, target: &str, message: &str) {
+    ClientLog::default().log(level, target, None, || message.to_string());
+}
+
 /// The logger of one client: its own if set, else the process-wide one, else `OPENINT_LOG`.
 #[derive(Default)]
 pub(crate) struct ClientLog {

@@ -3,9 +3,9 @@
 //! C strings read as UTF-8, strings lent with their length, handles freed without unwinding.
 
 use super::status::OpenintStatus;
-use crate::error::{Error, Result};
-use crate::log::LogLevel;
+use crate::{log_line, Error, ErrorKind, LogLevel, Result};
 use libc::{c_char, size_t};
+use serde_json::{Map, Value};
 use std::cell::Cell;
 use std::ffi::{CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -30,8 +30,7 @@ pub(super) fn install_panic_hook() {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             if QUIET.with(Cell::get) {
-                let quiet = crate::log::ClientLog::default();
-                quiet.log(LogLevel::Error, "openint::panic", None, || info.to_string());
+                log_line(LogLevel::Error, "openint::panic", &info.to_string());
             } else {
                 previous(info)
             }
@@ -58,7 +57,10 @@ macro_rules! ffi_call {
             Ok(Ok(status)) => status,
             Ok(Err(e)) => $crate::ffi::boundary::report(e, err_out),
             Err(panic) => $crate::ffi::boundary::report(
-                $crate::Error::internal($crate::ffi::boundary::panic_message(panic)),
+                $crate::Error::new(
+                    $crate::ErrorKind::Internal,
+                    $crate::ffi::boundary::panic_message(panic),
+                ),
                 err_out,
             ),
         }
@@ -91,19 +93,17 @@ pub(super) fn panic_message(panic: Box<dyn std::any::Any + Send>) -> String {
 
 /// A required handle or input pointer.
 pub(super) unsafe fn arg<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
-    p.as_ref()
-        .ok_or_else(|| Error::invalid(format!("{name} is NULL")))
+    p.as_ref().ok_or_else(|| invalid(format!("{name} is NULL")))
 }
 
 pub(super) unsafe fn arg_mut<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T> {
-    p.as_mut()
-        .ok_or_else(|| Error::invalid(format!("{name} is NULL")))
+    p.as_mut().ok_or_else(|| invalid(format!("{name} is NULL")))
 }
 
 /// A required out-parameter.
 pub(super) fn out<T>(p: *mut T, name: &str) -> Result<*mut T> {
     if p.is_null() {
-        Err(Error::invalid(format!("{name} is NULL")))
+        Err(invalid(format!("{name} is NULL")))
     } else {
         Ok(p)
     }
@@ -117,12 +117,12 @@ pub(super) unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> Result<Option<
     CStr::from_ptr(p)
         .to_str()
         .map(Some)
-        .map_err(|_| Error::invalid(format!("{name} is not valid UTF-8")))
+        .map_err(|_| invalid(format!("{name} is not valid UTF-8")))
 }
 
 /// A required NUL-terminated UTF-8 input.
 pub(super) unsafe fn req_str<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
-    opt_str(p, name)?.ok_or_else(|| Error::invalid(format!("{name} is NULL")))
+    opt_str(p, name)?.ok_or_else(|| invalid(format!("{name} is NULL")))
 }
 
 /// Writes a borrowed string (pointer to its first byte, which is followed by a NUL) and its
@@ -138,5 +138,32 @@ pub(super) unsafe fn free_handle<T>(p: *mut T) {
     if !p.is_null() {
         // A panic in a destructor must not unwind into C either.
         let _ = guarded(|| drop(Box::from_raw(p)));
+    }
+}
+
+/// An invalid-argument error: bad input found before any request.
+pub(super) fn invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidArgument, message)
+}
+
+/// The JSON object in the C string `p` (NULL, empty or `null`: an empty object), as parameters,
+/// a query or a body cross the boundary. Errors name the argument.
+pub(super) unsafe fn json_object(p: *const c_char, name: &str) -> Result<Map<String, Value>> {
+    match opt_str(p, name)?.map(str::trim) {
+        None | Some("") => Ok(Map::new()),
+        Some(t) => match serde_json::from_str::<Value>(t) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(Value::Null) => Ok(Map::new()),
+            Ok(other) => Err(invalid(format!(
+                "{name} must be a JSON object, got {}",
+                match other {
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    Value::String(_) => "a string",
+                    _ => "an array",
+                }
+            ))),
+            Err(e) => Err(invalid(format!("{name} is not valid JSON: {e}"))),
+        },
     }
 }

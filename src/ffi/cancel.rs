@@ -3,7 +3,7 @@
 use super::boundary::{ffi_call, free_handle, guarded, out};
 use super::error::OpenintError;
 use super::status::OpenintStatus;
-use crate::cancel::CancelToken;
+use crate::CancelToken;
 
 /// A cancel handle. Fire it from any thread with `openint_cancel` to stop the calls made
 /// with it; thread-safe, and harmless to fire twice or after the calls ended.

@@ -1,7 +1,7 @@
 //! The client handle: creating and freeing it, calls by operation id, listings, cursors, the
 //! raw escape hatch, and the ABI-1 connector entry points.
 
-use super::boundary::{arg, ffi_call, free_handle, opt_str, out, req_str};
+use super::boundary::{arg, ffi_call, free_handle, invalid, json_object, opt_str, out, req_str};
 use super::cancel::OpenintCancel;
 use super::cursor::new_cursor;
 use super::error::OpenintError;
@@ -10,9 +10,8 @@ use super::page::new_page;
 use super::response::{new_response, OpenintResponse};
 use super::status::OpenintStatus;
 use super::{OpenintCursor, OpenintPage};
-use crate::client::{Client, ClientOptions};
-use crate::error::{Error, Result};
-use crate::params::{self, RequestOptions};
+use crate::operations::Operation;
+use crate::{operation, Client, ClientOptions, RequestOptions, Result};
 use libc::c_char;
 use serde_json::{Map, Value};
 
@@ -31,12 +30,12 @@ pub(super) unsafe fn operation_call(
     options_json: *const c_char,
     cancel: *const OpenintCancel,
 ) -> Result<(
-    &'static crate::operations::Operation,
+    &'static Operation,
     Map<String, Value>,
     Option<RequestOptions>,
 )> {
-    let op = params::operation(req_str(operation, "operation")?)?;
-    let params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
+    let op = crate::operation(req_str(operation, "operation")?)?;
+    let params = json_object(params_json, "params_json")?;
     Ok((op, params, call_options(options_json, cancel)?))
 }
 
@@ -155,12 +154,12 @@ pub unsafe extern "C" fn openint_client_request(
         let response_out = out(response_out, "response_out")?;
         let method = req_str(method, "method")?;
         let path = req_str(path, "path")?;
-        let query = params::parse_object("query_json", opt_str(query_json, "query_json")?)?;
+        let query = json_object(query_json, "query_json")?;
         let body = match opt_str(body_json, "body_json")? {
             None => None,
             Some(text) => Some(
                 serde_json::from_str::<Value>(text)
-                    .map_err(|e| Error::invalid(format!("body_json is not valid JSON: {e}")))?,
+                    .map_err(|e| invalid(format!("body_json is not valid JSON: {e}")))?,
             ),
         };
         let opts = call_options(options_json, cancel)?;
@@ -191,7 +190,9 @@ pub unsafe extern "C" fn openint_client_list(
         let client = arg(client, "client")?;
         let page_out = out(page_out, "page_out")?;
         let (op, params, opts) = operation_call(operation, params_json, options_json, cancel)?;
-        let core = client.client.list_page(op, params, opts.as_ref())?;
+        let core = client
+            .client
+            .list_with(op.id, Value::Object(params), opts.as_ref())?;
         *page_out = new_page(core);
         Ok(OpenintStatus::Ok)
     })
@@ -216,7 +217,9 @@ pub unsafe extern "C" fn openint_client_list_cursor(
         let client = arg(client, "client")?;
         let cursor_out = out(cursor_out, "cursor_out")?;
         let (op, params, opts) = operation_call(operation, params_json, options_json, cancel)?;
-        let cursor = client.client.list_cursor(op, params, opts.as_ref())?;
+        let cursor = client
+            .client
+            .list_cursor_with(op.id, Value::Object(params), opts.as_ref())?;
         *cursor_out = new_cursor(cursor);
         Ok(OpenintStatus::Ok)
     })
@@ -227,21 +230,22 @@ pub unsafe extern "C" fn openint_client_list_cursor(
 pub(super) unsafe fn legacy_connector_call(
     params_json: *const c_char,
 ) -> Result<(
-    &'static crate::operations::Operation,
+    &'static Operation,
     Map<String, Value>,
     Option<RequestOptions>,
 )> {
-    let mut params = params::parse_object("params_json", opt_str(params_json, "params_json")?)?;
+    let mut params = json_object(params_json, "params_json")?;
     let opts = match params.remove("timeout") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(RequestOptions {
-            timeout: Some(v.as_f64().and_then(params::seconds).ok_or_else(|| {
-                Error::invalid("params: \"timeout\" must be a number of seconds from 0.001 to 1e9")
-            })?),
-            ..RequestOptions::default()
-        }),
+        Some(v) => Some(
+            v.as_f64()
+                .and_then(|s| RequestOptions::new().timeout_secs(s).ok())
+                .ok_or_else(|| {
+                    invalid("params: \"timeout\" must be a number of seconds from 0.001 to 1e9")
+                })?,
+        ),
     };
-    Ok((params::operation("listConnectors")?, params, opts))
+    Ok((operation("listConnectors")?, params, opts))
 }
 
 /// `GET /connector`: fetches one page. `params_json` is NULL (server defaults) or a JSON object
@@ -260,7 +264,9 @@ pub unsafe extern "C" fn openint_client_list_connectors(
         let client = arg(client, "client")?;
         let page_out = out(page_out, "page_out")?;
         let (op, params, opts) = legacy_connector_call(params_json)?;
-        let core = client.client.list_page(op, params, opts.as_ref())?;
+        let core = client
+            .client
+            .list_with(op.id, Value::Object(params), opts.as_ref())?;
         *page_out = new_page(core);
         Ok(OpenintStatus::Ok)
     })
@@ -282,7 +288,9 @@ pub unsafe extern "C" fn openint_client_list_connectors_cursor(
         let client = arg(client, "client")?;
         let cursor_out = out(cursor_out, "cursor_out")?;
         let (op, params, opts) = legacy_connector_call(params_json)?;
-        let cursor = client.client.list_cursor(op, params, opts.as_ref())?;
+        let cursor = client
+            .client
+            .list_cursor_with(op.id, Value::Object(params), opts.as_ref())?;
         *cursor_out = new_cursor(cursor);
         Ok(OpenintStatus::Ok)
     })

@@ -6,20 +6,18 @@ use super::error::OpenintError;
 use super::options::{call_options, next_timeout};
 use super::response::{OpenintResponse, ResponseBody};
 use super::status::OpenintStatus;
-use crate::error::Result;
-use crate::pagination::Cursor;
-use crate::params::RequestOptions;
+use crate::{JsonCursor, RequestOptions, Result};
 use libc::{c_char, size_t};
 
 /// A cursor over every item of a listing, across pages. Use from one thread at a time.
 pub struct OpenintCursor {
-    cursor: Cursor,
+    cursor: JsonCursor,
     /// The current item's JSON plus a NUL: what `openint_cursor_next` lends out.
     item: Vec<u8>,
     response: Option<OpenintResponse>,
 }
 
-pub(super) fn new_cursor(cursor: Cursor) -> *mut OpenintCursor {
+pub(super) fn new_cursor(cursor: JsonCursor) -> *mut OpenintCursor {
     Box::into_raw(Box::new(OpenintCursor {
         cursor,
         item: Vec::new(),
@@ -74,7 +72,11 @@ pub(super) unsafe fn cursor_step(
     item_out: *mut *const c_char,
     len_out: *mut size_t,
 ) -> Result<OpenintStatus> {
-    match cursor.cursor.next(over)? {
+    let item = match over {
+        Some(o) => cursor.cursor.next_item_with(o)?,
+        None => cursor.cursor.next_item()?,
+    };
+    match item {
         None => Ok(OpenintStatus::End),
         Some(item) => {
             cursor.item.clear();
@@ -98,7 +100,7 @@ pub unsafe extern "C" fn openint_cursor_response(
         return std::ptr::null();
     };
     guarded(|| {
-        let Some(meta) = cursor.cursor.meta().cloned() else {
+        let Some(meta) = cursor.cursor.response().cloned() else {
             return std::ptr::null();
         };
         cursor

@@ -3,7 +3,7 @@
 
 use super::boundary::{c_string, free_handle, ErrorHandle};
 use super::status::OpenintStatus;
-use crate::error::Error;
+use crate::Error;
 use libc::c_char;
 use std::ffi::CString;
 

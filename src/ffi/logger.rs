@@ -1,11 +1,11 @@
 //! Loggers: a C callback installed for the process or for one client.
 
+use super::boundary::invalid;
 use super::boundary::{arg, c_string, ffi_call};
 use super::client::OpenintClient;
 use super::error::OpenintError;
 use super::status::OpenintStatus;
-use crate::error::{Error, Result};
-use crate::log::{self, LogLevel, Logger};
+use crate::{set_logger, LogLevel, Logger, Result};
 use libc::{c_char, c_void};
 
 /// Levels of `openint_set_logger` and `OPENINT_LOG`; a logger receives lines at its level
@@ -56,9 +56,8 @@ pub(super) fn c_logger(
     callback: OpenintLogCallback,
     user_data: *mut c_void,
 ) -> Result<Option<Logger>> {
-    let level = LogLevel::from_u32(level).ok_or_else(|| {
-        Error::invalid(format!("level {level} is not an OpenintLogLevel (0 to 5)"))
-    })?;
+    let level = LogLevel::from_u32(level)
+        .ok_or_else(|| invalid(format!("level {level} is not an OpenintLogLevel (0 to 5)")))?;
     let (Some(callback), true) = (callback, level != LogLevel::Off) else {
         return Ok(None);
     };
@@ -84,7 +83,7 @@ pub unsafe extern "C" fn openint_set_logger(
     err_out: *mut *mut OpenintError,
 ) -> OpenintStatus {
     ffi_call!(err_out, {
-        log::set_logger(c_logger(level, callback, user_data)?);
+        set_logger(c_logger(level, callback, user_data)?);
         Ok(OpenintStatus::Ok)
     })
 }

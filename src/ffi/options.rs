@@ -1,12 +1,11 @@
 //! Per-call options as C passes them: an options JSON object and a cancel handle, and the
 //! `timeout_seconds` of the `next` functions.
 
+use super::boundary::invalid;
 use super::boundary::opt_str;
 use super::cancel::OpenintCancel;
-use crate::error::{Error, Result};
-use crate::params::{self, RequestOptions};
+use crate::{RequestOptions, Result};
 use libc::c_char;
-use std::time::Duration;
 
 /// Per-call options from `options_json` and `cancel` (both may be NULL: no override).
 pub(super) unsafe fn call_options(
@@ -30,17 +29,12 @@ pub(super) fn next_timeout(timeout_seconds: f64) -> Result<Option<RequestOptions
     if timeout_seconds == 0.0 {
         return Ok(None);
     }
-    let timeout = if timeout_seconds == f64::INFINITY {
-        Duration::MAX
-    } else {
-        params::seconds(timeout_seconds).ok_or_else(|| {
-            Error::invalid(format!(
+    RequestOptions::new()
+        .timeout_secs(timeout_seconds)
+        .map(Some)
+        .map_err(|_| {
+            invalid(format!(
                 "timeout_seconds must be 0 (keep), 0.001 to 1e9 seconds, or +infinity (none), got {timeout_seconds}"
             ))
-        })?
-    };
-    Ok(Some(RequestOptions {
-        timeout: Some(timeout),
-        ..RequestOptions::default()
-    }))
+        })
 }

@@ -1,28 +1,26 @@
 //! The page handle: one page of a listing, its items lent as NUL-terminated JSON, its envelope
 //! numbers, its answer, and the page after it.
 
-use super::boundary::{arg, ffi_call, free_handle, guarded, lend, out};
+use super::boundary::{arg, ffi_call, free_handle, guarded, invalid, lend, out};
 use super::cancel::OpenintCancel;
 use super::error::OpenintError;
 use super::options::{call_options, next_timeout};
 use super::response::{OpenintResponse, ResponseBody};
 use super::status::OpenintStatus;
-use crate::error::{Error, Result};
-use crate::pagination::PageCore;
-use crate::params::RequestOptions;
+use crate::{JsonPage, RequestOptions, Result};
 use libc::{c_char, size_t};
 use once_cell::sync::OnceCell;
 
 /// One page of a listing. Use from one thread at a time. It keeps what it needs of its
 /// client, so it stays usable after `openint_client_free`.
 pub struct OpenintPage {
-    core: PageCore,
+    core: JsonPage,
     /// The page's items, each followed by a NUL, built on the first `openint_page_item`.
     items_nul: OnceCell<Vec<u8>>,
     response: OnceCell<OpenintResponse>,
 }
 
-pub(super) fn new_page(core: PageCore) -> *mut OpenintPage {
+pub(super) fn new_page(core: JsonPage) -> *mut OpenintPage {
     Box::into_raw(Box::new(OpenintPage {
         core,
         items_nul: OnceCell::new(),
@@ -61,7 +59,7 @@ pub unsafe extern "C" fn openint_page_item(
         let page = arg(page, "page")?;
         let json_out = out(json_out, "json_out")?;
         let Some(range) = page.core.item_range(index) else {
-            return Err(Error::invalid(format!(
+            return Err(invalid(format!(
                 "index {index} is out of range: the page has {} items",
                 page.core.len()
             )));
@@ -70,7 +68,7 @@ pub unsafe extern "C" fn openint_page_item(
         // comma, bracket or space) becomes its NUL, so item i starts at the same offset.
         let first = page.core.item_range(0).map_or(0, |r| r.start);
         let buf = page.items_nul.get_or_init(|| {
-            let text = page.core.json_with_nul().as_bytes();
+            let text = page.core.json_c_str().to_bytes_with_nul();
             let last = page.core.len().saturating_sub(1);
             let last_end = page.core.item_range(last).map_or(first, |r| r.end);
             let mut buf = text[first..=last_end].to_vec();
@@ -100,7 +98,7 @@ pub unsafe extern "C" fn openint_page_json(
     ffi_call!(err_out, {
         let page = arg(page, "page")?;
         lend(
-            page.core.json_with_nul().as_bytes(),
+            page.core.json_c_str().to_bytes_with_nul(),
             out(json_out, "json_out")?,
             len_out,
         );
@@ -147,7 +145,7 @@ pub(super) unsafe fn page_value<T>(
     value_out: *mut T,
     name: &str,
     err_out: *mut *mut OpenintError,
-    get: impl FnOnce(&PageCore) -> T,
+    get: impl FnOnce(&JsonPage) -> T,
 ) -> OpenintStatus {
     ffi_call!(err_out, {
         let page = arg(page, "page")?;
@@ -174,7 +172,7 @@ pub unsafe extern "C" fn openint_page_has_next(
         has_next_out,
         "has_next_out",
         err_out,
-        PageCore::has_next,
+        JsonPage::has_next_page,
     )
 }
 
@@ -221,8 +219,12 @@ pub(super) unsafe fn next_page(
     over: Option<&RequestOptions>,
     next_out: *mut *mut OpenintPage,
 ) -> Result<OpenintStatus> {
-    match page.core.next(over)? {
-        Some(core) if core.len() > 0 => {
+    let next = match over {
+        Some(o) => page.core.next_page_with(o)?,
+        None => page.core.next_page()?,
+    };
+    match next {
+        Some(core) if !core.is_empty() => {
             *next_out = new_page(core);
             Ok(OpenintStatus::Ok)
         }
@@ -238,10 +240,10 @@ pub unsafe extern "C" fn openint_page_response(page: *const OpenintPage) -> *con
         return std::ptr::null();
     };
     guarded(|| {
-        let text = page.core.json_with_nul();
+        let text = page.core.json_c_str().to_bytes_with_nul();
         page.response.get_or_init(|| {
             OpenintResponse::new(
-                page.core.meta(),
+                page.core.response(),
                 ResponseBody::Page(text.as_ptr(), text.len()),
             )
         }) as *const OpenintResponse

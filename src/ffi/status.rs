@@ -1,7 +1,7 @@
 //! Status numbers: the kind of every failure (`ErrorKind`) as the C ABI numbers it, and their
 //! names.
 
-use crate::error::ErrorKind;
+use crate::ErrorKind;
 use libc::c_char;
 
 /// The result of every fallible function, and the kind of an `OpenintError`.

@@ -1,6 +1,6 @@
 use super::boundary::ffi_call;
 use super::*;
-use crate::log::LogLevel;
+use crate::LogLevel;
 use serde_json::{json, Value};
 use std::ffi::CStr;
 use std::ptr::null_mut;

@@ -3,7 +3,7 @@
 
 use super::index::next_range;
 use super::listing::Listing;
-use super::page::PageCore;
+use super::page::JsonPage;
 use crate::error::Result;
 use crate::params::RequestOptions;
 use crate::response::{decode_item, ResponseMeta};
@@ -11,9 +11,11 @@ use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-/// A pull cursor over every item of a listing, across pages. The first request is made by the
-/// first `next`. After an error, `next` tries the failed page again.
-pub(crate) struct Cursor {
+/// A pull cursor over every item of a listing, across pages, each lent as its JSON text (never
+/// decoded). The first request is made by the first [`JsonCursor::next_item`]; after an error,
+/// the next call tries the failed page again. Made by
+/// [`Client::list_cursor`](crate::Client::list_cursor); [`AutoPager`] is its typed form.
+pub struct JsonCursor {
     listing: Arc<Listing>,
     state: CursorState,
 }
@@ -21,7 +23,7 @@ pub(crate) struct Cursor {
 enum CursorState {
     Start,
     Page {
-        page: Box<PageCore>,
+        page: Box<JsonPage>,
         /// Position in the page's index, decoded sequentially.
         pos: usize,
         end: usize,
@@ -30,21 +32,41 @@ enum CursorState {
     Done,
 }
 
-impl Cursor {
-    pub(crate) fn new(listing: Arc<Listing>) -> Cursor {
-        Cursor {
+impl std::fmt::Debug for JsonCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonCursor")
+            .field("done", &matches!(self.state, CursorState::Done))
+            .finish()
+    }
+}
+
+impl JsonCursor {
+    pub(crate) fn new(listing: Arc<Listing>) -> JsonCursor {
+        JsonCursor {
             listing,
             state: CursorState::Start,
         }
     }
 
+    /// The next item's JSON text (lent until the next call), `Ok(None)` at the end and on
+    /// every call after it.
+    pub fn next_item(&mut self) -> Result<Option<&str>> {
+        self.next(None)
+    }
+
+    /// [`JsonCursor::next_item`] with `options` over the listing's for any page fetch this call
+    /// makes (a deadline, a cancel token, ...).
+    pub fn next_item_with(&mut self, options: &RequestOptions) -> Result<Option<&str>> {
+        self.next(Some(options))
+    }
+
     /// The next item's JSON text, `Ok(None)` at the end. `over` overrides the options of any
     /// page fetch this call makes.
-    pub(crate) fn next(&mut self, over: Option<&RequestOptions>) -> Result<Option<&str>> {
+    fn next(&mut self, over: Option<&RequestOptions>) -> Result<Option<&str>> {
         loop {
             let next_state = match &mut self.state {
                 CursorState::Done => return Ok(None),
-                CursorState::Start => Self::at(PageCore::first(&self.listing, over)?),
+                CursorState::Start => Self::at(JsonPage::first(&self.listing, over)?),
                 CursorState::Page { left, .. } if *left > 0 => break,
                 CursorState::Page { page, .. } => match page.next(over)? {
                     Some(p) => Self::at(p),
@@ -68,7 +90,7 @@ impl Cursor {
         }
     }
 
-    fn at(page: PageCore) -> CursorState {
+    fn at(page: JsonPage) -> CursorState {
         let left = page.len();
         CursorState::Page {
             page: Box::new(page),
@@ -78,10 +100,11 @@ impl Cursor {
         }
     }
 
-    /// The response of the page the last item came from.
-    pub(crate) fn meta(&self) -> Option<&ResponseMeta> {
+    /// Status, headers, request id and retries of the answer the last item came from; `None`
+    /// before the first item and after the end.
+    pub fn response(&self) -> Option<&ResponseMeta> {
         match &self.state {
-            CursorState::Page { page, .. } => Some(page.meta()),
+            CursorState::Page { page, .. } => Some(page.response()),
             _ => None,
         }
     }
@@ -89,13 +112,13 @@ impl Cursor {
 
 /// Every item of a listing, across pages. After the first error it ends.
 pub struct AutoPager<T> {
-    cursor: Cursor,
+    cursor: JsonCursor,
     done: bool,
     _item: PhantomData<fn() -> T>,
 }
 
 impl<T> AutoPager<T> {
-    pub(crate) fn new(cursor: Cursor) -> Self {
+    pub(crate) fn new(cursor: JsonCursor) -> Self {
         AutoPager {
             cursor,
             done: false,

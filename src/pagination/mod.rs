@@ -28,10 +28,8 @@ mod index;
 mod listing;
 mod page;
 
-pub use cursor::AutoPager;
-pub(crate) use cursor::Cursor;
+pub use cursor::{AutoPager, JsonCursor};
 #[cfg(test)]
 pub(crate) use envelope::parse_for_test;
 pub(crate) use listing::Listing;
-pub use page::Page;
-pub(crate) use page::PageCore;
+pub use page::{JsonPage, Page};

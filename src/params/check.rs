@@ -192,8 +192,9 @@ pub(crate) fn check_headers(
     Ok(headers.to_vec())
 }
 
-/// The operation `id`, or an error naming it.
-pub(crate) fn operation(id: &str) -> Result<&'static Operation> {
+/// The row of the operation table with this `operationId`, or an invalid-argument error naming
+/// it.
+pub fn operation(id: &str) -> Result<&'static Operation> {
     operations::find(id).ok_or_else(|| {
         Error::invalid(format!(
             "unknown operation {} (see openint_operations_json for the list)",

@@ -15,8 +15,8 @@ mod options;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use args::{parse_object, seconds, JsonArgs};
-pub use check::MAX_LIMIT;
-pub(crate) use check::{check_headers, operation};
+pub(crate) use args::{seconds, JsonArgs};
+pub(crate) use check::check_headers;
+pub use check::{operation, MAX_LIMIT};
 pub(crate) use encode::{prepare, prepare_raw, Prepared};
 pub use options::RequestOptions;

@@ -2,7 +2,7 @@
 //! deadline, retries, extra headers, query and body fields, the resend rule, a cancel token
 //! and prefetching.
 
-use super::args::JsonArgs;
+use super::args::{seconds, JsonArgs};
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::redact::shown;
@@ -14,6 +14,7 @@ use std::time::Duration;
 #[derive(Clone, Debug, Default)]
 pub struct RequestOptions {
     /// A deadline for the whole call: every attempt, and the waits between them.
+    /// `Duration::MAX` means none of its own (only the client's `total_timeout`, if any).
     pub timeout: Option<Duration>,
     /// Retries after the first attempt (replaces the client's `max_retries`).
     pub max_retries: Option<u32>,
@@ -42,6 +43,21 @@ impl RequestOptions {
     pub fn timeout(mut self, d: Duration) -> Self {
         self.timeout = Some(d);
         self
+    }
+    /// [`RequestOptions::timeout`] from a number of seconds, as the C ABI and the bindings give
+    /// it: 0.001 to 1e9, or +infinity for no deadline of the call's own. Anything else is an
+    /// invalid-argument error.
+    pub fn timeout_secs(self, secs: f64) -> Result<Self> {
+        let d = if secs == f64::INFINITY {
+            Duration::MAX
+        } else {
+            seconds(secs).ok_or_else(|| {
+                Error::invalid(format!(
+                    "timeout must be 0.001 to 1e9 seconds or +infinity, got {secs}"
+                ))
+            })?
+        };
+        Ok(self.timeout(d))
     }
     pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = Some(n);

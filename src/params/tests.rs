@@ -1,3 +1,4 @@
+use super::args::parse_object;
 use super::*;
 use crate::error::Result;
 use crate::operations::{self, Retry};
