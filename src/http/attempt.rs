@@ -4,9 +4,9 @@
 
 use super::agent::Http;
 use super::body::read_body;
+use super::call::CallCtx;
 use super::redirect::redirect_target;
 use super::retry::{header, retry_after, should_retry};
-use super::send::CallCtx;
 use crate::cancel::CancelToken;
 use crate::error::{bounded, Error, ErrorKind, Result, MAX_ERROR_BODY};
 use crate::log::LogLevel;

@@ -18,6 +18,7 @@
 mod agent;
 mod attempt;
 mod body;
+mod call;
 mod redirect;
 mod retry;
 mod send;
@@ -25,8 +26,8 @@ mod send;
 pub use agent::TlsRoots;
 pub(crate) use agent::{Http, HttpConfig};
 pub(crate) use attempt::Response;
+pub(crate) use call::{CallCtx, Gate};
 #[cfg(test)]
 pub(crate) use redirect::resolve_reference;
 #[cfg(test)]
 pub(crate) use retry::retry_after;
-pub(crate) use send::{CallCtx, Gate};
