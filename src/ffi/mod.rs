@@ -12,11 +12,15 @@
 //! `openint_client_list`, `openint_client_list_cursor`), keyed by the operation id of the
 //! table in `operations.rs`; new operations change the table, never this ABI.
 //!
-//! One file per handle: `client.rs` (calls, listings, raw requests), `page.rs`, `cursor.rs`,
-//! `response.rs`, `error.rs`, `status.rs` (status numbers and names), `cancel.rs`,
-//! `logger.rs`, `operations.rs` (the operation table as JSON), `options.rs` (per-call options as
-//! C passes them), and `boundary.rs`, the plumbing every exported function shares (catching
-//! panics, checking pointers, reading C strings, lending strings).
+//! A skin over the public Rust API: one file per handle, each wrapping the public type of its
+//! name and naming nothing but what the crate root exports (`tests/module_graph.rs` checks it):
+//! `client.rs` (`Client`: calls, listings, raw requests), `page.rs` (`JsonPage`), `cursor.rs`
+//! (`JsonCursor`), `response.rs` (`JsonResponse`, `ResponseMeta`), `error.rs` (`Error`),
+//! `status.rs` (`ErrorKind` as status numbers), `cancel.rs` (`CancelToken`), `logger.rs`
+//! (`Logger`), `operations.rs` (the public operation table as JSON), `options.rs`
+//! (`RequestOptions` as C passes them), and `boundary.rs`, the plumbing every exported function
+//! shares (catching panics, checking pointers, reading C strings and JSON text, lending
+//! strings).
 //!
 //! cbindgen writes the header from these files in the order `mod.rs` declares them, each file's
 //! functions in source order: keep that order, the header is compared byte for byte.
