@@ -10,8 +10,9 @@ use crate::client::{object, Client};
 use crate::error::Result;
 use crate::models::*;
 use crate::operations::Operation;
-use crate::pagination::{decode_item, AutoPager, Page};
+use crate::pagination::{AutoPager, Page};
 use crate::params;
+use crate::response::decode_item;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -208,12 +209,12 @@ impl Client {
 
     fn page<T: DeserializeOwned>(&self, id: &str, params: Value) -> Result<Page<T>> {
         let op = op(id);
-        Page::decode(self.list_page(op, object(op.id, params)?, None)?)
+        Page::decode(self.first_page(op, object(op.id, params)?, None)?)
     }
 
     fn auto<T: DeserializeOwned>(&self, id: &str, params: Value) -> Result<AutoPager<T>> {
         let op = op(id);
-        Ok(AutoPager::new(self.list_cursor(
+        Ok(AutoPager::new(self.cursor(
             op,
             object(op.id, params)?,
             None,

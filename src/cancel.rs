@@ -9,13 +9,11 @@
 //!   write at once. The connection is then dropped, never returned to the pool;
 //! - a retry back-off: the sleep waits on the token's condition variable.
 //!
-//! How a socket finds its call: calls are blocking and run on the calling thread, so the call
-//! sets a thread-local [`CallScope`] and the transport reads it on each I/O. With no token the
-//! scope holds nothing to do, so the happy path costs a thread-local read per I/O.
+//! How a socket finds its call: the per-thread call state (`call_state.rs`) registers the
+//! socket of the attempt running on this thread with its token.
 
-use std::cell::RefCell;
 use std::net::{Shutdown, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
@@ -130,7 +128,7 @@ impl CancelToken {
         }
     }
 
-    fn attach(&self, call: u64, socket: &Arc<TcpStream>) {
+    pub(crate) fn attach(&self, call: u64, socket: &Arc<TcpStream>) {
         self.inner.state().sockets.push((call, socket.clone()));
         // Fired between the caller's check and the push: shut it down ourselves.
         if self.is_cancelled() {
@@ -138,7 +136,7 @@ impl CancelToken {
         }
     }
 
-    fn detach(&self, call: u64) {
+    pub(crate) fn detach(&self, call: u64) {
         self.inner.state().sockets.retain(|(c, _)| *c != call);
     }
 }
@@ -154,101 +152,10 @@ pub(crate) fn sleep(token: Option<&CancelToken>, d: Duration) -> bool {
     }
 }
 
-static NEXT_CALL: AtomicU64 = AtomicU64::new(1);
-
-/// What the transport needs to know about the attempt running on this thread.
-struct Current {
-    call: u64,
-    token: Option<CancelToken>,
-    /// The socket last registered with the token (compared by address, to register once).
-    attached: *const TcpStream,
-    /// Whether any byte was written during this attempt: a request that wrote nothing
-    /// provably never reached the server, so even a POST that creates something may be retried.
-    wrote: bool,
-}
-
-thread_local! {
-    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
-}
-
-/// Marks this thread as running one attempt of a call (under `token`, if any) until dropped.
-/// Scopes do not nest: a call's page fetches on other threads make their own.
-pub(crate) struct CallScope {
-    call: u64,
-    token: Option<CancelToken>,
-}
-
-impl CallScope {
-    pub(crate) fn enter(token: Option<&CancelToken>) -> CallScope {
-        let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
-        CURRENT.with(|c| {
-            *c.borrow_mut() = Some(Current {
-                call,
-                token: token.cloned(),
-                attached: std::ptr::null(),
-                wrote: false,
-            })
-        });
-        CallScope {
-            call,
-            token: token.cloned(),
-        }
-    }
-
-    /// Whether any byte of this attempt reached the socket.
-    pub(crate) fn wrote(&self) -> bool {
-        CURRENT.with(|c| c.borrow().as_ref().is_some_and(|c| c.wrote))
-    }
-}
-
-impl Drop for CallScope {
-    fn drop(&mut self) {
-        CURRENT.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.as_ref().is_some_and(|cur| cur.call == self.call) {
-                *c = None;
-            }
-        });
-        if let Some(token) = &self.token {
-            token.detach(self.call);
-        }
-    }
-}
-
-/// Whether the call running on this thread has been cancelled.
-pub(crate) fn current_cancelled() -> bool {
-    CURRENT.with(|c| {
-        c.borrow()
-            .as_ref()
-            .and_then(|c| c.token.as_ref())
-            .is_some_and(CancelToken::is_cancelled)
-    })
-}
-
-/// Called by the transport before each read or write on `socket`: registers the socket with
-/// the current call's token (once per socket), records a write, and says whether to stop.
-pub(crate) fn on_io(socket: &Arc<TcpStream>, writing: bool) -> bool {
-    CURRENT.with(|c| {
-        let mut c = c.borrow_mut();
-        let Some(cur) = c.as_mut() else {
-            return false;
-        };
-        cur.wrote |= writing;
-        let Some(token) = &cur.token else {
-            return false;
-        };
-        let ptr = Arc::as_ptr(socket);
-        if cur.attached != ptr {
-            token.attach(cur.call, socket);
-            cur.attached = ptr;
-        }
-        token.is_cancelled()
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call_state::{on_io, CallScope};
 
     #[test]
     fn firing_is_sticky_and_reaches_children() {

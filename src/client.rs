@@ -3,12 +3,13 @@
 //! per operation are in `api.rs`.
 
 use crate::error::{Error, Result};
-use crate::http::{CallCtx, Http, HttpConfig, Response, ResponseMeta, TlsRoots};
+use crate::http::{CallCtx, Http, HttpConfig, Response, TlsRoots};
 use crate::log::Logger;
 use crate::operations::Operation;
-use crate::pagination::{Cursor, Listing, PageCore};
+use crate::pagination::{JsonCursor, JsonPage, Listing};
 use crate::params::{self, JsonArgs, RequestOptions};
-use serde::de::DeserializeOwned;
+use crate::redact::shown;
+use crate::response::JsonResponse;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,7 +80,7 @@ impl std::fmt::Debug for ClientOptions {
                 &self
                     .proxy
                     .as_ref()
-                    .map(|p| p.as_ref().map(|u| crate::http::strip_userinfo(u))),
+                    .map(|p| p.as_ref().map(|u| crate::redact::strip_userinfo(u))),
             )
             .field("prefetch", &self.prefetch)
             .finish()
@@ -226,7 +227,7 @@ impl ClientOptions {
             (None, None, Some(other)) => {
                 return Err(Error::invalid(format!(
                     "options: \"tls_roots\" must be \"system\" or \"webpki\", got {}",
-                    params::shown(other)
+                    shown(other)
                 )))
             }
         };
@@ -374,22 +375,7 @@ impl ClientOptions {
 
 fn read_file(what: &str, path: &str) -> Result<String> {
     std::fs::read_to_string(path)
-        .map_err(|e| Error::invalid(format!("{what}: cannot read {}: {e}", params::shown(path))))
-}
-
-/// A successful answer to a call: status, headers, request id and retries, and the JSON body.
-#[derive(Clone, Debug)]
-pub struct JsonResponse {
-    pub meta: ResponseMeta,
-    /// The body, exactly as the server sent it.
-    pub body: String,
-}
-
-impl JsonResponse {
-    /// The body decoded into `T`.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
-        crate::pagination::decode_item(&self.body)
-    }
+        .map_err(|e| Error::invalid(format!("{what}: cannot read {}: {e}", shown(path))))
 }
 
 /// An OpenInt API client. Cheap to clone; clones share one connection pool. `Send + Sync`.
@@ -457,9 +443,9 @@ impl Client {
         let op = params::operation(operation)?;
         if op.is_list() {
             // One page of a list: the same call, without the paging machinery.
-            let page = self.list_page(op, object(op.id, params)?, options)?;
+            let page = self.first_page(op, object(op.id, params)?, options)?;
             return Ok(JsonResponse {
-                meta: page.meta().clone(),
+                meta: page.response().clone(),
                 body: page.json().to_string(),
             });
         }
@@ -526,24 +512,60 @@ impl Client {
     }
 
     /// The first page of a list operation.
-    pub(crate) fn list_page(
+    pub(crate) fn first_page(
         &self,
         op: &'static Operation,
         params: Map<String, Value>,
         options: Option<&RequestOptions>,
-    ) -> Result<PageCore> {
-        self.listing(op, params, options)?.first(None)
+    ) -> Result<JsonPage> {
+        JsonPage::first(&self.listing(op, params, options)?, None)
     }
 
     /// A cursor over every item of a list operation; the first request is made by its first
-    /// `next`.
-    pub(crate) fn list_cursor(
+    /// step.
+    pub(crate) fn cursor(
         &self,
         op: &'static Operation,
         params: Map<String, Value>,
         options: Option<&RequestOptions>,
-    ) -> Result<Cursor> {
-        Ok(Cursor::new(self.listing(op, params, options)?))
+    ) -> Result<JsonCursor> {
+        Ok(JsonCursor::new(self.listing(op, params, options)?))
+    }
+
+    /// The first page of a list operation by its `operationId` (`listConnections`, ...), its
+    /// items lent as JSON text: [`JsonPage::next_page`] fetches the next one. Validated before
+    /// any request, like [`Client::call`].
+    pub fn list(&self, operation: &str, params: Value) -> Result<JsonPage> {
+        self.list_with(operation, params, None)
+    }
+
+    /// [`Client::list`] with per-call options, which also apply to every later page.
+    pub fn list_with(
+        &self,
+        operation: &str,
+        params: Value,
+        options: Option<&RequestOptions>,
+    ) -> Result<JsonPage> {
+        let op = params::operation(operation)?;
+        self.first_page(op, object(op.id, params)?, options)
+    }
+
+    /// A cursor over every item of a list operation, across pages, each lent as JSON text.
+    /// Validated now; the first request is made by the first [`JsonCursor::next_item`].
+    pub fn list_cursor(&self, operation: &str, params: Value) -> Result<JsonCursor> {
+        self.list_cursor_with(operation, params, None)
+    }
+
+    /// [`Client::list_cursor`] with per-call options, applied to every page it fetches (with
+    /// `prefetch` > 1 it keeps that many pages in flight; dropping the cursor cancels them).
+    pub fn list_cursor_with(
+        &self,
+        operation: &str,
+        params: Value,
+        options: Option<&RequestOptions>,
+    ) -> Result<JsonCursor> {
+        let op = params::operation(operation)?;
+        self.cursor(op, object(op.id, params)?, options)
     }
 }
 

@@ -118,7 +118,10 @@ impl std::ops::DerefMut for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+    /// An error of `kind` with `message`, for code built on this crate that reports its own
+    /// failures the same way (the C boundary's argument checks, say). Messages must not quote
+    /// secrets: this constructor does not redact.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error(Box::new(ErrorInner {
             kind,
             message: message.into(),
@@ -138,10 +141,6 @@ impl Error {
 
     pub(crate) fn decode(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Decode, message)
-    }
-
-    pub(crate) fn internal(message: impl Into<String>) -> Error {
-        Error::new(ErrorKind::Internal, message)
     }
 
     /// An API status error from a non-2xx answer. The body's `message` and `code` are read
@@ -169,7 +168,7 @@ impl Error {
     /// Keeps (a bounded prefix of) the body of the answer the error is about: for a 2xx answer
     /// that is not what was expected, the body shows what came instead.
     pub(crate) fn with_body(mut self, body: &str) -> Error {
-        let max = crate::http::MAX_ERROR_BODY;
+        let max = MAX_ERROR_BODY;
         let mut end = body.len().min(max);
         while !body.is_char_boundary(end) {
             end -= 1;
@@ -203,7 +202,7 @@ impl Error {
     /// echo the Authorization header back in an error body).
     pub(crate) fn redacted(mut self, secret: Option<&str>) -> Error {
         let scrub = |s: &mut String| {
-            if let std::borrow::Cow::Owned(clean) = crate::log::scrub_token(s, secret) {
+            if let std::borrow::Cow::Owned(clean) = crate::redact::scrub_token(s, secret) {
                 *s = clean;
             }
         };
@@ -306,6 +305,10 @@ fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
         Err(_) => (None, None),
     }
 }
+
+/// How much of an error answer's body is read and kept (the rest is never read: the connection
+/// is dropped instead of drained), and of a 2xx body that could not be decoded.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
 
 /// Longest message kept from a server's error body.
 const MAX_MESSAGE: usize = 1000;

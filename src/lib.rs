@@ -17,6 +17,7 @@
 //! ```
 
 mod api;
+mod call_state;
 mod cancel;
 mod client;
 mod error;
@@ -29,20 +30,25 @@ mod pagination;
 mod params;
 #[cfg(test)]
 mod proptest;
+mod redact;
+mod response;
 mod transport;
 
 pub use api::*;
 pub use cancel::CancelToken;
 pub use client::{
-    Client, ClientOptions, JsonResponse, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PREFETCH,
+    Client, ClientOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_PREFETCH,
 };
 pub use error::{Error, ErrorKind, Result};
-pub use http::{ResponseMeta, TlsRoots};
-pub use log::{redact, set_logger, LogLevel, LogSink, Logger};
+pub use http::TlsRoots;
+pub use log::{log_line, set_logger, LogLevel, LogSink, Logger};
 pub use models::*;
 pub use pagination::{AutoPager, Page};
-pub use params::{RequestOptions, MAX_LIMIT};
+pub use pagination::{JsonCursor, JsonPage};
+pub use params::{operation, RequestOptions, MAX_LIMIT};
+pub use redact::redact;
+pub use response::{JsonResponse, ResponseMeta};
 
 /// The crate version, sent in the User-Agent (`openint-rust/<version>`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

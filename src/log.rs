@@ -7,8 +7,8 @@
 //! trace. Every line passes [`redact`]: the token, `Authorization`/`Cookie`/`Proxy-Authorization`
 //! values, and `key_...` or JWT-looking values never appear.
 
+use crate::redact::redact;
 use once_cell::sync::Lazy;
-use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
 
 /// Log levels, most severe first. The numbers are part of the C ABI.
@@ -108,6 +108,13 @@ pub fn set_logger(logger: Option<Logger>) {
     *GLOBAL.write().unwrap_or_else(|p| p.into_inner()) = logger;
 }
 
+/// Sends one line through the process-wide logger (else `OPENINT_LOG`), redacted and guarded
+/// like the library's own lines, for code built on this crate that logs through the same
+/// loggers (the C boundary reports the panics it catches with it).
+pub fn log_line(level: LogLevel, target: &str, message: &str) {
+    ClientLog::default().log(level, target, None, || message.to_string());
+}
+
 /// The logger of one client: its own if set, else the process-wide one, else `OPENINT_LOG`.
 #[derive(Default)]
 pub(crate) struct ClientLog {
@@ -154,115 +161,9 @@ impl ClientLog {
     }
 }
 
-/// Removes secrets from text meant for a log: the token; the values of `Authorization`,
-/// `Proxy-Authorization` and `Cookie` headers; `key_...` API keys; and JWT-looking values.
-pub fn redact<'a>(text: &'a str, token: Option<&str>) -> Cow<'a, str> {
-    let mut out = scrub_token(text, token);
-    for header in ["authorization:", "proxy-authorization:", "cookie:"] {
-        if out.to_ascii_lowercase().contains(header) {
-            out = Cow::Owned(redact_header_values(&out, header));
-        }
-    }
-    if out.contains("key_") || out.contains("eyJ") {
-        out = Cow::Owned(redact_patterns(&out));
-    }
-    out
-}
-
-/// Every copy of the token in `text` → `[REDACTED]`: the one redaction of the token, used for
-/// log lines and for every error message and stored error body.
-pub(crate) fn scrub_token<'a>(text: &'a str, token: Option<&str>) -> Cow<'a, str> {
-    // A very short token would also match ordinary words; real tokens are long, and a short
-    // one is no secret anyway.
-    match token.filter(|t| t.len() >= 8) {
-        Some(t) if text.contains(t) => Cow::Owned(text.replace(t, "[REDACTED]")),
-        _ => Cow::Borrowed(text),
-    }
-}
-
-/// `Name: value` up to the end of the line → `Name: [REDACTED]` (case-insensitive name).
-fn redact_header_values(text: &str, header: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    while let Some(i) = lower[pos..].find(header) {
-        let start = pos + i + header.len();
-        out.push_str(&text[pos..start]);
-        let end = text[start..]
-            .find(['\n', '\r'])
-            .map_or(text.len(), |e| start + e);
-        out.push_str(" [REDACTED]");
-        pos = end;
-    }
-    out.push_str(&text[pos..]);
-    out
-}
-
-fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
-
-/// `key_<at least 8 token chars>` and `eyJ...<dot>...<dot>...` (a JWT) → `[REDACTED]`.
-fn redact_patterns(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut copied = 0;
-    while i < bytes.len() {
-        let boundary = i == 0 || !is_token_char(bytes[i - 1]);
-        let end = if boundary && bytes[i..].starts_with(b"key_") {
-            let mut j = i + 4;
-            while j < bytes.len() && is_token_char(bytes[j]) {
-                j += 1;
-            }
-            (j - i - 4 >= 8).then_some(j)
-        } else if boundary && bytes[i..].starts_with(b"eyJ") {
-            // Three base64url segments separated by dots.
-            let mut j = i;
-            let mut dots = 0;
-            while j < bytes.len() && (is_token_char(bytes[j]) || (bytes[j] == b'.' && dots < 2)) {
-                dots += usize::from(bytes[j] == b'.');
-                j += 1;
-            }
-            (dots == 2 && j - i >= 20).then_some(j)
-        } else {
-            None
-        };
-        match end {
-            Some(j) => {
-                out.push_str(&text[copied..i]);
-                out.push_str("[REDACTED]");
-                copied = j;
-                i = j;
-            }
-            None => i += 1,
-        }
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redaction_removes_every_secret_shape() {
-        let token = "sk_live_abcdef123456";
-        let text = "GET /v1/x Authorization: Bearer sk_live_abcdef123456\ncookie: a=b\n\
-                    body {\"api_key\":\"key_cus_01HX9ABCDEFGH\",\"token\":\"eyJhbGciOi.eyJzdWIiOiJj.sig_part\"} \
-                    echo sk_live_abcdef123456 monkey_business key_short";
-        let r = redact(text, Some(token));
-        for secret in [token, "key_cus_01HX9ABCDEFGH", "eyJhbGciOi", "a=b"] {
-            assert!(!r.contains(secret), "{secret} in {r}");
-        }
-        assert!(
-            r.contains("monkey_business") && r.contains("key_short"),
-            "{r}"
-        );
-        assert!(r.contains("Authorization: [REDACTED]"), "{r}");
-        assert_eq!(redact("plain", Some(token)), "plain");
-    }
 
     #[test]
     fn levels_parse() {

@@ -5,8 +5,10 @@
 //! proptest`). A failure prints the seed and the input.
 
 use crate::error::Error;
-use crate::http::{self, resolve_reference, retry_after, MAX_ERROR_BODY};
+use crate::error::MAX_ERROR_BODY;
+use crate::http::{resolve_reference, retry_after};
 use crate::params::{self, RequestOptions};
+use crate::redact;
 use ureq::http::{HeaderMap, HeaderValue};
 
 /// xorshift64*: deterministic, seedable, good enough to spread inputs.
@@ -292,7 +294,7 @@ fn error_bodies_and_messages_never_carry_the_token_and_stay_bounded() {
             "case {case}: {}",
             e.message().len()
         );
-        let line = crate::log::redact(&body, Some(TOKEN));
+        let line = redact::redact(&body, Some(TOKEN));
         assert!(!line.contains(TOKEN), "case {case}: {line:?}");
         // An API key on its own (not the tail of a longer word such as `monkey_...`) is gone.
         for (at, _) in line.match_indices("key_cus_abcdefghij") {
@@ -303,5 +305,5 @@ fn error_bodies_and_messages_never_carry_the_token_and_stay_bounded() {
             assert!(glued, "case {case}: {line:?}");
         }
     });
-    let _ = http::strip_userinfo("http://u:p@h/");
+    let _ = redact::strip_userinfo("http://u:p@h/");
 }

@@ -1,11 +1,11 @@
 //! The socket layer under ureq: a TCP connector whose connect can be cancelled, a transport that
-//! registers its socket with the current call's cancel token (see `cancel.rs`), and a resolver
+//! registers its socket with the current call's cancel token (see `call_state.rs`), and a resolver
 //! that answers IP literals directly and caches names.
 //!
 //! The connector chain mirrors ureq's `DefaultConnector` (CONNECT proxy, TCP, rustls) with our
 //! TCP connector in place of ureq's, so proxies and TLS behave as in ureq.
 
-use crate::cancel;
+use crate::call_state;
 use std::io;
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -113,7 +113,7 @@ impl Transport for SocketTransport {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        if cancel::on_io(&self.socket, true) {
+        if call_state::on_io(&self.socket, true) {
             return Err(cancelled());
         }
         let timeout = timeout.for_write();
@@ -129,7 +129,7 @@ impl Transport for SocketTransport {
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        if cancel::on_io(&self.socket, false) {
+        if call_state::on_io(&self.socket, false) {
             return Err(cancelled());
         }
         let timeout = timeout.for_read();
@@ -143,7 +143,8 @@ impl Transport for SocketTransport {
             match (&*self.socket).read(input) {
                 // A signal: read again, unless it was a cancel shutting the socket down.
                 Err(e)
-                    if e.kind() == io::ErrorKind::Interrupted && !cancel::current_cancelled() => {}
+                    if e.kind() == io::ErrorKind::Interrupted
+                        && !call_state::current_cancelled() => {}
                 r => break r.map_err(|e| timed_out(e, &timeout))?,
             }
         };
@@ -168,7 +169,7 @@ impl Transport for SocketTransport {
 fn connect(addr: SocketAddr, timeout: Option<Duration>) -> io::Result<TcpStream> {
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
-    if cancel::current_cancelled() {
+    if call_state::current_cancelled() {
         return Err(io::ErrorKind::Interrupted.into());
     }
     let family = if addr.is_ipv4() {
@@ -228,7 +229,7 @@ fn wait_writable(stream: &TcpStream, timeout: Option<Duration>) -> io::Result<()
     use std::os::fd::AsRawFd;
     let deadline = timeout.map(|t| Instant::now() + t);
     loop {
-        if cancel::current_cancelled() {
+        if call_state::current_cancelled() {
             return Err(io::ErrorKind::Interrupted.into());
         }
         let mut slice = CANCEL_POLL;
@@ -293,7 +294,7 @@ fn sockaddr(addr: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
 /// Elsewhere: std's connect (a cancel is seen once connected).
 #[cfg(not(unix))]
 fn connect(addr: SocketAddr, timeout: Option<Duration>) -> io::Result<TcpStream> {
-    if cancel::current_cancelled() {
+    if call_state::current_cancelled() {
         return Err(io::ErrorKind::Interrupted.into());
     }
     match timeout {
@@ -380,7 +381,7 @@ fn lookup(
     loop {
         match rx.recv_timeout(CANCEL_POLL) {
             Ok(r) => return r,
-            Err(mpsc::RecvTimeoutError::Timeout) if cancel::current_cancelled() => {
+            Err(mpsc::RecvTimeoutError::Timeout) if call_state::current_cancelled() => {
                 return Err(cancelled())
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -392,7 +393,8 @@ fn lookup(
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::cancel::{CallScope, CancelToken};
+    use crate::call_state::CallScope;
+    use crate::cancel::CancelToken;
     use std::net::TcpListener;
 
     #[test]

@@ -1,0 +1,198 @@
+//! The HTTP agent of a client: its validated configuration, the ureq agent built from it (TLS
+//! roots, client certificate, proxy, timeouts, the keep-alive pool, the cancellable transport),
+//! and the one origin the token may be sent to.
+
+use super::redirect::Origin;
+use crate::error::{Error, Result};
+use crate::log::ClientLog;
+use crate::params::Prepared;
+use crate::redact::shown_url;
+use crate::transport::{self, CachingResolver};
+use std::time::Duration;
+use ureq::http::Uri;
+
+/// Where the client trusts server certificates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsRoots {
+    /// The operating system's trust store (default).
+    System,
+    /// The Mozilla root certificates compiled into the library (for systems without a store).
+    WebPki,
+    /// Only the CA certificates of this PEM text (corporate or test CAs): it replaces the other
+    /// roots, as curl's `--cacert` does.
+    Pem(String),
+}
+
+/// Everything the transport needs, already validated.
+#[derive(Clone, Debug)]
+pub(crate) struct HttpConfig {
+    pub base_url: String,
+    pub token: Option<String>,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub total_timeout: Option<Duration>,
+    pub max_retries: u32,
+    pub max_body_bytes: u64,
+    pub headers: Vec<(String, String)>,
+    pub user_agent: String,
+    pub tls_roots: TlsRoots,
+    /// Client certificate chain and key (PEM) for mutual TLS.
+    pub client_cert: Option<(String, String)>,
+    /// `Some(None)`: no proxy at all; `None`: the environment's (HTTPS_PROXY, ALL_PROXY, NO_PROXY).
+    pub proxy: Option<Option<String>>,
+}
+
+pub(crate) struct Http {
+    pub(super) agent: ureq::Agent,
+    pub(super) cfg: HttpConfig,
+    /// `scheme://host:port` of the base URL: the only place the token may go.
+    pub(super) origin: Origin,
+    pub(super) auth: Option<String>,
+    /// Other secrets that must never show in a message or a log (the proxy password).
+    pub(super) secrets: Vec<String>,
+    pub(crate) log: ClientLog,
+}
+
+impl Http {
+    pub(crate) fn new(cfg: HttpConfig) -> Result<Http> {
+        let base: Uri = cfg.base_url.parse().map_err(|_| {
+            Error::invalid(format!(
+                "base_url {} is not a valid URL",
+                shown_url(&cfg.base_url)
+            ))
+        })?;
+        let origin = Origin::of(&base).ok_or_else(|| {
+            Error::invalid(format!(
+                "base_url {} must be an absolute http:// or https:// URL",
+                shown_url(&cfg.base_url)
+            ))
+        })?;
+        if base.query().is_some() || cfg.base_url.contains('#') {
+            return Err(Error::invalid(format!(
+                "base_url {} must not have a query or fragment",
+                shown_url(&cfg.base_url)
+            )));
+        }
+        let mut secrets = Vec::new();
+        let proxy = match &cfg.proxy {
+            None => ureq::Proxy::try_from_env(),
+            Some(None) => None,
+            Some(Some(url)) => {
+                let p = ureq::Proxy::new(url).map_err(|_| {
+                    Error::invalid(format!("proxy {} is not a valid proxy URL", shown_url(url)))
+                })?;
+                if let Some(pw) = p.password().filter(|pw| !pw.is_empty()) {
+                    secrets.push(pw.to_string());
+                }
+                Some(p)
+            }
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            // Redirects are followed by hand so the origin check runs before every hop.
+            .max_redirects(0)
+            .timeout_connect(Some(cfg.connect_timeout))
+            .timeout_global(Some(cfg.timeout))
+            .user_agent(&cfg.user_agent)
+            .accept("application/json")
+            .max_idle_connections(64)
+            .max_idle_connections_per_host(32)
+            .proxy(proxy)
+            .tls_config(tls_config(&cfg)?)
+            .build();
+        let agent =
+            ureq::Agent::with_parts(config, transport::connector(), CachingResolver::default());
+        let auth = cfg.token.as_ref().map(|t| format!("Bearer {t}"));
+        Ok(Http {
+            agent,
+            origin,
+            auth,
+            secrets,
+            cfg,
+            log: ClientLog::default(),
+        })
+    }
+
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.cfg.token.as_deref()
+    }
+
+    /// The full URL of a prepared request.
+    pub(crate) fn url(&self, req: &Prepared) -> String {
+        let mut url = format!("{}{}", self.cfg.base_url.trim_end_matches('/'), req.path);
+        let q = req.query.encode();
+        if !q.is_empty() {
+            url.push('?');
+            url.push_str(&q);
+        }
+        url
+    }
+}
+
+/// The TLS settings of the agent. A client certificate is checked here, so a bad one is an
+/// error at client creation rather than a panic inside ureq at the first request.
+fn tls_config(cfg: &HttpConfig) -> Result<ureq::tls::TlsConfig> {
+    use ureq::tls::{parse_pem, ClientCert, PemItem, RootCerts, TlsConfig};
+    let mut b = TlsConfig::builder();
+    b = match &cfg.tls_roots {
+        TlsRoots::System => b.root_certs(RootCerts::PlatformVerifier),
+        TlsRoots::WebPki => b.root_certs(RootCerts::WebPki),
+        TlsRoots::Pem(pem) => {
+            let certs = parse_pem(pem.as_bytes())
+                .filter_map(|i| match i {
+                    Ok(PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect::<Vec<_>>();
+            if certs.is_empty() {
+                return Err(Error::invalid(
+                    "tls_ca_pem/tls_ca_file: no PEM certificate (-----BEGIN CERTIFICATE-----) found",
+                ));
+            }
+            b.root_certs(RootCerts::new_with_certs(&certs))
+        }
+    };
+    if let Some((cert_pem, key_pem)) = &cfg.client_cert {
+        let certs = parse_pem(cert_pem.as_bytes())
+            .filter_map(|i| match i {
+                Ok(PemItem::Certificate(c)) => Some(c),
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        let key = parse_pem(key_pem.as_bytes()).find_map(|i| match i {
+            Ok(PemItem::PrivateKey(k)) => Some(k),
+            _ => None,
+        });
+        let (false, Some(key)) = (certs.is_empty(), key) else {
+            return Err(Error::invalid(
+                "tls_client_cert/tls_client_key: need a PEM certificate and a PEM private key",
+            ));
+        };
+        check_client_cert(&certs, &key)?;
+        b = b.client_cert(Some(ClientCert::new_with_certs(&certs, key)));
+    }
+    Ok(b.build())
+}
+
+/// Whether rustls accepts this certificate and key as a pair.
+fn check_client_cert(
+    certs: &[ureq::tls::Certificate<'static>],
+    key: &ureq::tls::PrivateKey<'static>,
+) -> Result<()> {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = certs
+        .iter()
+        .map(|c| CertificateDer::from(c.der().to_vec()))
+        .collect();
+    let key_der = PrivateKeyDer::try_from(key.der().to_vec())
+        .map_err(|e| Error::invalid(format!("tls_client_key: {e}")))?;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| {
+            b.with_root_certificates(rustls::RootCertStore::empty())
+                .with_client_auth_cert(chain, key_der)
+        })
+        .map(|_| ())
+        .map_err(|e| Error::invalid(format!("tls_client_cert/tls_client_key: {e}")))
+}

@@ -1,0 +1,337 @@
+//! One attempt: the request as it goes on the wire (default and per-call headers, the token,
+//! the JSON body), same-origin redirects followed, and the answer classified: a successful
+//! answer with its bounded body, or a failure the retry policy can judge.
+
+use super::agent::Http;
+use super::body::read_body;
+use super::call::CallCtx;
+use super::redirect::redirect_target;
+use super::retry::{header, retry_after, should_retry};
+use crate::cancel::CancelToken;
+use crate::error::{bounded, Error, ErrorKind, Result, MAX_ERROR_BODY};
+use crate::log::LogLevel;
+use crate::operations::Method;
+use crate::params::Prepared;
+use crate::redact::{shown_url, strip_userinfo};
+use crate::response::ResponseMeta;
+use std::io::ErrorKind as IoKind;
+use std::time::{Duration, Instant};
+use ureq::http::HeaderMap;
+
+/// Redirects followed within one origin before giving up.
+const MAX_REDIRECTS: u32 = 5;
+
+/// A successful answer.
+pub(crate) struct Response {
+    pub meta: ResponseMeta,
+    /// The body text. Its buffer has room for one more byte, so the C ABI can add a NUL
+    /// without copying it.
+    pub body: String,
+}
+
+/// Why an attempt failed, and what the retry policy should do with it.
+pub(super) struct Failure {
+    pub(super) error: Error,
+    pub(super) retryable: bool,
+    /// The server asked for a retry (429, 503, `x-should-retry: true`): safe even for a POST
+    /// that creates something, since the server says it did not act.
+    pub(super) server_asked: bool,
+    /// A wait the server asked for.
+    pub(super) retry_after: Option<Duration>,
+}
+
+impl Http {
+    /// One attempt, following same-origin redirects.
+    pub(super) fn attempt(
+        &self,
+        req: &Prepared,
+        url: &str,
+        deadline: Option<Instant>,
+        ctx: &CallCtx,
+    ) -> Result<Response, Failure> {
+        let mut url = url.to_string();
+        let mut method = req.method;
+        let mut body = req.body.as_deref();
+        for _ in 0..=MAX_REDIRECTS {
+            let shown = strip_userinfo(&url);
+            let timeout = match deadline {
+                None => self.cfg.timeout,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => left.min(self.cfg.timeout),
+                    _ => {
+                        return Err(not_retryable(Error::new(
+                            ErrorKind::Timeout,
+                            format!(
+                                "{} {shown}: the call's deadline passed before the request could be sent",
+                                method.as_str()
+                            ),
+                        )))
+                    }
+                },
+            };
+            let mut resp = self
+                .call(method, &url, body, req, timeout)
+                .map_err(|e| transport_failure(e, method, &shown, timeout, ctx))?;
+            let status = resp.status().as_u16();
+            if (300..400).contains(&status) && status != 304 {
+                url = redirect_target(&self.origin, &url, method, status, resp.headers())
+                    .map_err(not_retryable)?;
+                // 301/302/303 turn a GET into a GET again; anything else keeps its method
+                // and body only on 307/308 (RFC 9110), and is refused otherwise.
+                if !matches!(status, 307 | 308) && method != Method::Get {
+                    return Err(not_retryable(
+                        Error::from_status(status, String::new(), None).with_message(format!(
+                            "{} {shown}: HTTP {status} redirect of a {} request, which this client does not follow",
+                            method.as_str(),
+                            method.as_str()
+                        )),
+                    ));
+                }
+                if status == 303 {
+                    method = Method::Get;
+                    body = None;
+                }
+                continue;
+            }
+            let headers = header_list(resp.headers());
+            let request_id = header(resp.headers(), "x-request-id")
+                .or_else(|| header(resp.headers(), "request-id"))
+                .map(|id| bounded(id, 200));
+            if (200..300).contains(&status) {
+                let content_length = resp.body().content_length();
+                if content_length.is_some_and(|len| len > self.cfg.max_body_bytes) {
+                    return Err(not_retryable(self.too_large(method, &shown)));
+                }
+                let limit = self.cfg.max_body_bytes;
+                let (bytes, over) = read_body(&mut resp, limit, content_length)
+                    .map_err(|e| transport_failure(e, method, &shown, timeout, ctx))?;
+                if over {
+                    return Err(not_retryable(self.too_large(method, &shown)));
+                }
+                let body = String::from_utf8(bytes).map_err(|_| {
+                    not_retryable(Error::decode(format!(
+                        "{} {shown}: HTTP {status} response body is not UTF-8 text",
+                        method.as_str()
+                    )))
+                })?;
+                return Ok(Response {
+                    meta: ResponseMeta {
+                        status,
+                        headers,
+                        request_id,
+                        retries: 0,
+                    },
+                    body,
+                });
+            }
+            // An error answer: what the retry policy needs comes from the head; of the body
+            // only a bounded prefix is read.
+            let (retryable, server_asked) = should_retry(status, resp.headers());
+            let retry_after = retry_after(resp.headers());
+            let (bytes, cut) =
+                read_body(&mut resp, MAX_ERROR_BODY as u64, None).unwrap_or_default();
+            let mut text = String::from_utf8_lossy(&bytes).into_owned();
+            if cut {
+                text.push_str(&format!("... (cut at {MAX_ERROR_BODY} bytes)"));
+            }
+            let mut error =
+                Error::from_status(status, text, request_id).with_request(method.as_str(), &shown);
+            if status == 404 && !self.cfg.base_url.trim_end_matches('/').ends_with("/v1") {
+                let hint = format!(
+                    "{} (the base URL {} does not end in /v1: it must include the API version, e.g. https://api.openint.dev/v1)",
+                    error.message(),
+                    shown_url(&self.cfg.base_url)
+                );
+                error = error.with_message(hint);
+            }
+            return Err(Failure {
+                retryable,
+                server_asked,
+                retry_after,
+                error,
+            });
+        }
+        Err(not_retryable(Error::new(
+            ErrorKind::ApiStatus,
+            format!(
+                "{} {}: more than {MAX_REDIRECTS} redirects",
+                method.as_str(),
+                strip_userinfo(&url)
+            ),
+        )))
+    }
+
+    /// Sends one request.
+    fn call(
+        &self,
+        method: Method,
+        url: &str,
+        body: Option<&[u8]>,
+        req: &Prepared,
+        timeout: Duration,
+    ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        let mut builder = ureq::http::Request::builder()
+            .method(method.as_str())
+            .uri(url);
+        for (k, v) in &self.cfg.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        let mut auth = self.auth.as_deref();
+        let mut removed: Vec<&str> = Vec::new();
+        for (k, v) in &req.headers {
+            if k.eq_ignore_ascii_case("authorization") {
+                auth = v.as_deref();
+                continue;
+            }
+            if let Some(h) = builder.headers_mut() {
+                h.remove(k.as_str());
+            }
+            match v {
+                Some(v) => builder = builder.header(k.as_str(), v.as_str()),
+                None => removed.push(k.as_str()),
+            }
+        }
+        if let Some(a) = auth {
+            builder = builder.header("Authorization", a);
+        }
+        let send = |builder: ureq::http::request::Builder, body: Option<&[u8]>| {
+            let request = match body {
+                Some(b) => {
+                    let builder = if removed
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case("content-type"))
+                    {
+                        builder
+                    } else {
+                        builder.header("Content-Type", "application/json")
+                    };
+                    let r = builder
+                        .body(b)
+                        .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
+                    let r = self
+                        .agent
+                        .configure_request(r)
+                        .timeout_global(Some(timeout))
+                        .build();
+                    return self.agent.run(r);
+                }
+                None => builder
+                    .body(())
+                    .map_err(|e| ureq::Error::BadUri(e.to_string()))?,
+            };
+            let r = self
+                .agent
+                .configure_request(request)
+                .timeout_global(Some(timeout))
+                .build();
+            self.agent.run(r)
+        };
+        self.log
+            .log(LogLevel::Debug, "openint::http", self.token(), || {
+                let names: Vec<&str> = req.headers.iter().map(|(k, _)| k.as_str()).collect();
+                format!(
+                    "{} {} (extra headers: {:?}; body {} bytes)",
+                    method.as_str(),
+                    strip_userinfo(url),
+                    names,
+                    body.map_or(0, <[u8]>::len)
+                )
+            });
+        if let Some(b) = body {
+            self.log_body(&String::from_utf8_lossy(b));
+        }
+        send(builder, body)
+    }
+
+    fn too_large(&self, method: Method, shown: &str) -> Error {
+        Error::new(
+            ErrorKind::BodyTooLarge,
+            format!(
+                "{} {shown}: response body is larger than max_body_bytes ({} bytes)",
+                method.as_str(),
+                self.cfg.max_body_bytes
+            ),
+        )
+    }
+}
+
+pub(super) fn cancelled_error(method: Method, shown: &str) -> Error {
+    Error::new(
+        ErrorKind::Cancelled,
+        format!("{} {shown}: cancelled", method.as_str()),
+    )
+    .with_request(method.as_str(), shown)
+}
+
+fn not_retryable(error: Error) -> Failure {
+    Failure {
+        error,
+        retryable: false,
+        server_asked: false,
+        retry_after: None,
+    }
+}
+
+/// Connection errors and timeouts are retried; protocol violations and anything else from
+/// the transport are not.
+fn transport_failure(
+    e: ureq::Error,
+    method: Method,
+    shown: &str,
+    timeout: Duration,
+    ctx: &CallCtx,
+) -> Failure {
+    if ctx.cancel.is_some_and(CancelToken::is_cancelled) {
+        return not_retryable(cancelled_error(method, shown));
+    }
+    let (kind, what) = match &e {
+        ureq::Error::Timeout(_) => (ErrorKind::Timeout, format!("timed out after {timeout:?}")),
+        ureq::Error::Io(io) if io.kind() == IoKind::TimedOut || io.kind() == IoKind::WouldBlock => {
+            (ErrorKind::Timeout, format!("timed out after {timeout:?}"))
+        }
+        ureq::Error::Io(io) if io.kind() == IoKind::UnexpectedEof => (
+            ErrorKind::Connection,
+            "connection closed before the whole response arrived".to_string(),
+        ),
+        ureq::Error::Io(io) => (ErrorKind::Connection, io.to_string()),
+        ureq::Error::HostNotFound => (ErrorKind::Connection, "host not found".to_string()),
+        ureq::Error::ConnectionFailed => (ErrorKind::Connection, "connection failed".to_string()),
+        ureq::Error::Protocol(p) => (ErrorKind::Protocol, format!("invalid response ({p})")),
+        ureq::Error::LargeResponseHeader(..) => (
+            ErrorKind::Protocol,
+            "the response head is too large".to_string(),
+        ),
+        ureq::Error::Tls(t) => (ErrorKind::Connection, format!("TLS error: {t}")),
+        ureq::Error::Rustls(t) => (ErrorKind::Connection, format!("TLS error: {t}")),
+        ureq::Error::Decompress(_, io) => (
+            ErrorKind::Decode,
+            format!("could not decompress the body: {io}"),
+        ),
+        ureq::Error::BadUri(u) => (ErrorKind::InvalidArgument, format!("bad URL: {u}")),
+        ureq::Error::ConnectProxyFailed(p) => (
+            ErrorKind::Connection,
+            format!("the proxy refused the connection: {p}"),
+        ),
+        other => (ErrorKind::Connection, other.to_string()),
+    };
+    Failure {
+        retryable: matches!(kind, ErrorKind::Connection | ErrorKind::Timeout),
+        server_asked: false,
+        retry_after: None,
+        error: Error::new(kind, format!("{} {shown}: {what}", method.as_str()))
+            .with_request(method.as_str(), shown),
+    }
+}
+
+/// All headers, lowercased names, values as text (non-UTF-8 bytes replaced).
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,52 @@
+//! Reading bodies within their bound, and quoting them (cut) in trace log lines.
+
+use super::agent::Http;
+use crate::log::LogLevel;
+use std::io::Read;
+
+/// The most a peer's `Content-Length` may make us allocate up front; bigger bodies grow as
+/// their bytes arrive.
+const MAX_PRESIZE: usize = 8 * 1024 * 1024;
+/// Longest body text quoted in a trace log line.
+const MAX_LOGGED_BODY: usize = 4096;
+
+/// Reads at most `limit` bytes of the body; `true` when more was there (nothing past
+/// `limit + 1` is read). The buffer grows as bytes arrive (into memory not yet touched, so the
+/// process only pays for what was read); `hint` (the peer's Content-Length) only pre-sizes it up
+/// to `MAX_PRESIZE`. One spare byte is kept for a NUL.
+pub(super) fn read_body(
+    resp: &mut ureq::http::Response<ureq::Body>,
+    limit: u64,
+    hint: Option<u64>,
+) -> std::result::Result<(Vec<u8>, bool), ureq::Error> {
+    let presize = hint.unwrap_or(0).min(limit).min(MAX_PRESIZE as u64) as usize;
+    let mut buf = Vec::with_capacity(presize + 1);
+    resp.body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .reader()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(ureq::Error::from)?;
+    let over = buf.len() as u64 > limit;
+    buf.truncate(limit.min(buf.len() as u64) as usize);
+    Ok((buf, over))
+}
+
+impl Http {
+    pub(super) fn log_body(&self, body: &str) {
+        self.log
+            .log(LogLevel::Trace, "openint::http", self.token(), || {
+                let mut end = body.len().min(MAX_LOGGED_BODY);
+                while !body.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let more = if end < body.len() {
+                    format!("... ({} bytes in all)", body.len())
+                } else {
+                    String::new()
+                };
+                format!("body: {}{more}", &body[..end])
+            });
+    }
+}

@@ -1,0 +1,289 @@
+//! What the pages of one listing share (the request, the options, the cancel token of its
+//! requests, the pause a 429 imposes on all of them) and prefetching: which pages are put in
+//! flight, taken in order, dropped or fetched again.
+
+use super::envelope::{PageData, DEFAULT_LIMIT};
+use crate::cancel::CancelToken;
+use crate::error::{Error, Result};
+use crate::http::{CallCtx, Gate, Http};
+use crate::operations::Paging;
+use crate::params::{Prepared, RequestOptions};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+/// A page request on its way, with the token that stops it.
+struct InFlight {
+    offset: u64,
+    result: Receiver<Result<PageData>>,
+    cancel: CancelToken,
+}
+
+/// What the pages of one listing share: the request, the options, the cancel token of its
+/// requests (fired when the listing is dropped), the shared pause, and the pages in flight.
+pub(crate) struct Listing {
+    pub(super) http: Arc<Http>,
+    base: Prepared,
+    paging: Paging,
+    opts: RequestOptions,
+    cancel: CancelToken,
+    gate: Arc<Gate>,
+    prefetch: usize,
+    ahead: Mutex<VecDeque<InFlight>>,
+    /// Set when rows changed under a prefetched walk: it goes on one page at a time.
+    sequential: AtomicBool,
+}
+
+impl Drop for Listing {
+    fn drop(&mut self) {
+        // The consumer stopped: requests still in flight stop too, and their pages are freed.
+        self.cancel.cancel();
+    }
+}
+
+impl Listing {
+    pub(crate) fn new(
+        http: Arc<Http>,
+        base: Prepared,
+        paging: Paging,
+        opts: RequestOptions,
+        prefetch: usize,
+    ) -> Arc<Listing> {
+        let cancel = opts
+            .cancel
+            .as_ref()
+            .map(CancelToken::child)
+            .unwrap_or_default();
+        Arc::new(Listing {
+            http,
+            base,
+            paging,
+            opts,
+            cancel,
+            gate: Arc::default(),
+            prefetch: prefetch.max(1),
+            ahead: Mutex::default(),
+            sequential: AtomicBool::new(false),
+        })
+    }
+
+    fn ahead(&self) -> MutexGuard<'_, VecDeque<InFlight>> {
+        self.ahead.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn request_at(&self, offset: u64) -> Prepared {
+        let mut req = self.base.clone();
+        // The first page keeps the caller's own offset (or none); the engine sets the rest.
+        if offset != self.first_offset() {
+            req.query.set(Cow::Borrowed("offset"), offset.to_string());
+        }
+        req
+    }
+
+    fn first_offset(&self) -> u64 {
+        self.base
+            .query
+            .get("offset")
+            .and_then(|o| o.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Fetches the page at `offset` on this thread. `over` overrides the listing's options for
+    /// this fetch (a Go context's deadline and cancel, say).
+    fn fetch(&self, offset: u64, over: Option<&RequestOptions>) -> Result<PageData> {
+        let merged;
+        let opts = match over {
+            Some(o) => {
+                merged = self.opts.merged(o);
+                &merged
+            }
+            None => &self.opts,
+        };
+        // A per-call cancel token replaces the listing's for this fetch.
+        let cancel = over.and_then(|o| o.cancel.as_ref()).or(Some(&self.cancel));
+        let ctx = CallCtx {
+            opts,
+            cancel,
+            gate: Some(&self.gate),
+        };
+        fetch_page(&self.http, &self.request_at(offset), offset, &ctx)
+    }
+
+    /// The first page.
+    pub(super) fn first(&self, over: Option<&RequestOptions>) -> Result<PageData> {
+        let offset = self.first_offset();
+        // Where `total` tells nothing (`GET /connector`), the pages after the first are
+        // speculated at once, alongside it: k pages cost one round trip, not two.
+        let step = self
+            .base
+            .query
+            .get("limit")
+            .map_or(Some(DEFAULT_LIMIT), |l| l.parse().ok());
+        if let (Paging::TotalIsPageLength, Some(step @ 1..)) = (self.paging, step) {
+            if self.prefetch > 1 {
+                let mut ahead = self.ahead();
+                for i in 1..self.prefetch as u64 {
+                    ahead.push_back(self.spawn(offset + i * step));
+                }
+            }
+        }
+        let (data, _) = self.take_or_fetch(offset, over)?;
+        self.schedule(&data);
+        Ok(data)
+    }
+
+    /// The page after `page`, `None` when `page` was the last.
+    pub(super) fn next_after(
+        &self,
+        page: &PageData,
+        over: Option<&RequestOptions>,
+    ) -> Result<Option<PageData>> {
+        let Some(offset) = page.next_offset() else {
+            self.drop_ahead(0);
+            return Ok(None);
+        };
+        let (mut data, prefetched) = self.take_or_fetch(offset, over)?;
+        // A page fetched ahead was answered some time after the page before it. If the row
+        // count moved in between, rows may have shifted across the boundary (an insert at the
+        // front then the other page first could skip rows, which a sequential walk never
+        // does): fetch it again now, and walk the rest one page at a time.
+        if prefetched && self.paging == Paging::TotalIsCount && data.total != page.total {
+            self.sequential.store(true, Ordering::Relaxed);
+            self.drop_ahead(0);
+            data = self.fetch(offset, over)?;
+        }
+        // A server that ignores `offset` answers the same page again: stop rather than loop.
+        if data.len() > 0 && data.first_item() == page.first_item() {
+            return Err(Error::decode(format!(
+                "{} {} returned the same items at offset {offset} as at offset {}: the server ignores `offset`, so the listing cannot go on",
+                self.base.method.as_str(),
+                self.http.url(&self.base),
+                page.offset
+            ))
+            .redacted(self.http.token()));
+        }
+        self.schedule(&data);
+        Ok(Some(data))
+    }
+
+    /// The page at `offset`: from the pages in flight if one is (then `true`), else fetched now.
+    fn take_or_fetch(
+        &self,
+        offset: u64,
+        over: Option<&RequestOptions>,
+    ) -> Result<(PageData, bool)> {
+        let taken = {
+            let mut ahead = self.ahead();
+            // Pages before `offset` will not be asked for again.
+            while ahead.front().is_some_and(|f| f.offset < offset) {
+                if let Some(stale) = ahead.pop_front() {
+                    stale.cancel.cancel();
+                }
+            }
+            match ahead.front() {
+                Some(f) if f.offset == offset => ahead.pop_front(),
+                _ => None,
+            }
+        };
+        let Some(flight) = taken else {
+            return Ok((self.fetch(offset, over)?, false));
+        };
+        let stop = over.and_then(|o| o.cancel.as_ref());
+        loop {
+            match flight.result.recv_timeout(Duration::from_millis(10)) {
+                Ok(r) => return Ok((r?, true)),
+                Err(RecvTimeoutError::Timeout) => {
+                    if stop.is_some_and(CancelToken::is_cancelled) {
+                        flight.cancel.cancel();
+                        return Ok((self.fetch(offset, over)?, false));
+                    }
+                }
+                // The worker is gone without an answer: fetch it here instead.
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Ok((self.fetch(offset, over)?, false))
+                }
+            }
+        }
+    }
+
+    /// Puts up to `prefetch` pages after `page` in flight (none when `prefetch` is 1).
+    fn schedule(&self, page: &PageData) {
+        if self.prefetch <= 1
+            || self.cancel.is_cancelled()
+            || self.sequential.load(Ordering::Relaxed)
+        {
+            return;
+        }
+        let Some(next) = page.next_offset() else {
+            // The last page: what is in flight past it is not needed.
+            self.drop_ahead(0);
+            return;
+        };
+        let step = page.page_size();
+        // Offsets known to hold rows. Past them the walk goes on one page at a time (the
+        // consumer fetches it), so rows added meanwhile are still listed.
+        let known_end = match self.paging {
+            Paging::TotalIsCount => page.total.unwrap_or(0),
+            _ => u64::MAX,
+        };
+        let mut ahead = self.ahead();
+        for i in 0..self.prefetch as u64 {
+            let want = next.saturating_add(i.saturating_mul(step));
+            if want >= known_end {
+                break;
+            }
+            if !ahead.iter().any(|f| f.offset == want) {
+                ahead.push_back(self.spawn(want));
+            }
+        }
+        ahead.make_contiguous().sort_by_key(|f| f.offset);
+    }
+
+    /// Cancels and forgets the pages in flight at or after `from`.
+    fn drop_ahead(&self, from: u64) {
+        let mut ahead = self.ahead();
+        ahead.retain(|f| {
+            let keep = f.offset < from;
+            if !keep {
+                f.cancel.cancel();
+            }
+            keep
+        });
+    }
+
+    fn spawn(&self, offset: u64) -> InFlight {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let cancel = self.cancel.child();
+        let http = self.http.clone();
+        let req = self.request_at(offset);
+        let opts = self.opts.clone();
+        let gate = self.gate.clone();
+        let token = cancel.clone();
+        // If no thread can be had, `tx` is dropped with the closure and the consumer fetches
+        // the page itself when it gets there.
+        let _ = std::thread::Builder::new()
+            .name("openint-page".into())
+            .spawn(move || {
+                let ctx = CallCtx {
+                    opts: &opts,
+                    cancel: Some(&token),
+                    gate: Some(&gate),
+                };
+                let _ = tx.send(fetch_page(&http, &req, offset, &ctx));
+            });
+        InFlight {
+            offset,
+            result: rx,
+            cancel,
+        }
+    }
+}
+
+fn fetch_page(http: &Http, req: &Prepared, offset: u64, ctx: &CallCtx) -> Result<PageData> {
+    http.send(req, ctx, |resp| {
+        PageData::parse(req, offset, resp.body, resp.meta)
+    })
+}

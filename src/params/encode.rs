@@ -1,0 +1,321 @@
+//! Encoding for the wire: what the executor makes of an operation and its parameters (or of a
+//! raw request outside the table), with the path, query and body encoded by the server's rules
+//! (see the module above), ready for `http` to send.
+
+use super::check::{check, check_headers, invalid, string_items};
+use super::options::RequestOptions;
+use crate::error::{Error, Result};
+use crate::operations::{Body, Location, Method, Operation, Param, Retry, Type};
+use crate::redact::shown;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// A request ready to send: what the executor made of an operation and its parameters.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    pub method: Method,
+    /// Relative to the base URL, path parameters encoded.
+    pub path: String,
+    pub query: Query,
+    /// JSON text, for every method but GET.
+    pub body: Option<Vec<u8>>,
+    pub retry: Retry,
+    /// Extra headers of the call (validated; `Authorization` only when the call allowed it).
+    pub headers: Vec<(String, Option<String>)>,
+}
+
+/// Validates `params` (a JSON object of path, query and body parameters by name, as the
+/// official SDKs flatten them) against `op`, then encodes the request. Every error names the
+/// operation and the parameter, and comes before any request.
+pub(crate) fn prepare(
+    op: &'static Operation,
+    params: Map<String, Value>,
+    opts: &RequestOptions,
+) -> Result<Prepared> {
+    let mut path = op.path.to_string();
+    let mut query = Query::default();
+    let mut body = Map::new();
+    let mut given = params;
+
+    for param in op.params {
+        let value = given.remove(param.name);
+        let value = match value {
+            None | Some(Value::Null) if !param.nullable || param.location != Location::Body => {
+                if value.is_some() && param.location != Location::Query {
+                    return Err(invalid(
+                        op,
+                        param,
+                        "must not be null (leave it out instead)",
+                    ));
+                }
+                if param.required {
+                    return Err(Error::invalid(format!(
+                        "{}: missing required parameter {:?}",
+                        op.id, param.name
+                    )));
+                }
+                continue;
+            }
+            None => continue,
+            Some(v) => v,
+        };
+        if !(value.is_null() && param.nullable) {
+            check(op, param, &value)?;
+        }
+        match param.location {
+            Location::Path => {
+                if value.as_str().is_some_and(str::is_empty) {
+                    return Err(invalid(
+                        op,
+                        param,
+                        "must not be empty (it is a path segment)",
+                    ));
+                }
+                let encoded = encode_path_segment(value.as_str().unwrap_or_default());
+                path = path.replace(&format!("{{{}}}", param.name), &encoded);
+            }
+            Location::Query => encode_query(&mut query, param, &value),
+            Location::Body => {
+                body.insert(param.name.to_string(), value);
+            }
+        }
+    }
+    if let Some(key) = given.keys().next() {
+        if op.body != Body::AnyObject {
+            let known: Vec<&str> = op.params.iter().map(|p| p.name).collect();
+            return Err(Error::invalid(format!(
+                "{}: unknown parameter {} (known: {})",
+                op.id,
+                shown(key),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+        // healthEcho, handleWebhook: everything else is the body, as given.
+        body.extend(given);
+    }
+    for (k, v) in &opts.extra_query {
+        query.set(Cow::Owned(k.clone()), v.clone());
+    }
+    let headers = check_headers(
+        "extra_headers",
+        &opts.extra_headers,
+        opts.allow_authorization_header,
+    )?;
+    let body = (op.method != Method::Get).then(|| {
+        body.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        serde_json::to_vec(&Value::Object(body)).unwrap_or_else(|_| b"{}".to_vec())
+    });
+    Ok(Prepared {
+        method: op.method,
+        path,
+        query,
+        body,
+        retry: op.retry,
+        headers,
+    })
+}
+
+/// A request outside the table (the raw escape hatch): `path` is relative to the base URL
+/// and used as given (the caller encodes it), `query` values are sent as strings.
+pub(crate) fn prepare_raw(
+    method: &str,
+    path: &str,
+    query: Map<String, Value>,
+    body: Option<Value>,
+    opts: &RequestOptions,
+) -> Result<Prepared> {
+    let m = Method::parse(method).ok_or_else(|| {
+        Error::invalid(format!(
+            "raw request: method {} is not one of GET, POST, PUT, DELETE",
+            shown(method)
+        ))
+    })?;
+    if !path.starts_with('/') || path.bytes().any(|b| b <= b' ' || b == b'#' || b >= 0x7f) {
+        return Err(Error::invalid(format!(
+            "raw request: path {} must start with '/' and be URL-encoded (no spaces, '#' or control characters)",
+            shown(path)
+        )));
+    }
+    if path.contains('?') {
+        return Err(Error::invalid(
+            "raw request: put query parameters in the query object, not in the path",
+        ));
+    }
+    let mut q = Query::default();
+    for (k, v) in query {
+        let s = match v {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(true) => "true".into(),
+            Value::Bool(false) | Value::Null => continue,
+            Value::Array(items) => items
+                .iter()
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| i.to_string())
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+            Value::Object(_) => {
+                return Err(Error::invalid(format!(
+                    "raw request: query parameter {} must be a string, number, boolean or array",
+                    shown(&k)
+                )))
+            }
+        };
+        q.set(Cow::Owned(k), s);
+    }
+    for (k, v) in &opts.extra_query {
+        q.set(Cow::Owned(k.clone()), v.clone());
+    }
+    let body = if m == Method::Get {
+        if body.as_ref().is_some_and(|b| !b.is_null()) {
+            return Err(Error::invalid("raw request: a GET request has no body"));
+        }
+        None
+    } else {
+        let mut obj = match body {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(o)) => o,
+            Some(_) => {
+                return Err(Error::invalid(
+                    "raw request: the body must be a JSON object (the server reads anything else oddly)",
+                ))
+            }
+        };
+        obj.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Some(serde_json::to_vec(&Value::Object(obj)).unwrap_or_else(|_| b"{}".to_vec()))
+    };
+    Ok(Prepared {
+        method: m,
+        path: path.to_string(),
+        query: q,
+        body,
+        // The table does not know this endpoint: retry it only if it cannot create anything.
+        retry: if m == Method::Post {
+            Retry::CreatesResource
+        } else {
+            Retry::Safe
+        },
+        headers: check_headers(
+            "extra_headers",
+            &opts.extra_headers,
+            opts.allow_authorization_header,
+        )?,
+    })
+}
+
+fn encode_query(query: &mut Query, param: &Param, v: &Value) {
+    let key = Cow::Borrowed(param.name);
+    match param.ty {
+        Type::Boolean => {
+            // Sent only when true: the server reads any value, `false` included, as true.
+            if v.as_bool() == Some(true) {
+                query.set(key, "true".into());
+            }
+        }
+        Type::EnumArray(_) | Type::NameArray => {
+            let mut items: Vec<&str> = Vec::new();
+            for s in string_items(v).unwrap_or_default() {
+                // Repeats are dropped: the server's validators reject `expand=a,a`.
+                if !items.contains(&s) {
+                    items.push(s);
+                }
+            }
+            if !items.is_empty() {
+                query.set(key, items.join(","));
+            }
+        }
+        _ => {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            query.set(key, s);
+        }
+    }
+}
+
+/// Percent-encodes a path segment, keeping RFC 3986 `pchar`s (so `user@example.com` stays as
+/// typed). The server does not decode paths: an id with other characters is stored encoded.
+fn encode_path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b':'
+            | b'@' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// An ordered query string builder that applies the server's encoding rules in one place.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Query {
+    pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+impl Query {
+    pub(crate) fn set(&mut self, key: Cow<'static, str>, value: String) {
+        match self.pairs.iter_mut().find(|(k, _)| *k == key) {
+            Some(pair) => pair.1 = value,
+            None => self.pairs.push((key, value)),
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `k=v&k=v`, percent-encoded (`,` stays literal so arrays read as the server expects).
+    pub(crate) fn encode(&self) -> String {
+        let mut out = String::new();
+        for (i, (k, v)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            percent_encode(k, &mut out);
+            out.push('=');
+            percent_encode(v, &mut out);
+        }
+        out
+    }
+}
+
+fn percent_encode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+}

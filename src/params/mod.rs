@@ -1,0 +1,22 @@
+//! Parameters: a call's parameters checked against the operation table before any request
+//! (`check`), encoded by the server's rules into a request ready to send (`encode`), and the
+//! per-call options (`options`, read from JSON text by `args` for the C ABI).
+//!
+//! The encoding rules come from the recorded server (docs/API-BEHAVIOUR.md): path parameters are
+//! percent-encoded; query arrays are comma-joined (bracket keys are silently ignored by the
+//! server) and never sent empty; booleans are sent only when true (the server reads `false` as
+//! true); every non-GET request carries `Content-Type: application/json` and a JSON object body,
+//! at least `{}` (without them the server crashes or answers PARSE_ERROR).
+
+mod args;
+mod check;
+mod encode;
+mod options;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use args::{seconds, JsonArgs};
+pub(crate) use check::check_headers;
+pub use check::{operation, MAX_LIMIT};
+pub(crate) use encode::{prepare, prepare_raw, Prepared};
+pub use options::RequestOptions;
