@@ -38,3 +38,6 @@ class Omit:
 
     def __repr__(self) -> str:
         return "Omit()"
+
+
+NoneType = type(None)

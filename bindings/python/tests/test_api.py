@@ -27,7 +27,7 @@ def test_client_signature():
     official = [
         ("token", None),
         ("base_url", None),
-        ("timeout", 60.0),
+        ("timeout", openint.NOT_GIVEN),
         ("max_retries", 2),
         ("default_headers", None),
     ]

@@ -36,7 +36,7 @@ def test_mypy_sees_a_wrong_type(tmp_path):
     bad.write_text(
         "import openint\n"
         "def f(c: openint.Openint) -> int:\n"
-        "    return c.get_connection('conn_1').id\n"  # a str, not an int
+        "    return c.get_connection('conn_1').connector_name\n"  # a str, not an int
     )
     run = mypy(str(bad), cwd=HERE)
     assert run.returncode == 1 and 'Incompatible return value type (got "str", expected "int")' in run.stdout
