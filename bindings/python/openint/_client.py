@@ -40,6 +40,7 @@ DEFAULT_BASE_URL = "https://api.openint.dev/v1"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_MAX_RETRIES = 2
+_LIB_VERSION = _lib.openint_version().decode()
 
 
 class _Options(dict):  # type: ignore[type-arg]
@@ -304,6 +305,8 @@ class _BaseClient(Handle):
                 del headers[k]
             if value is not None and not isinstance(value, Omit):
                 headers[name] = value
+        for name in [k for k in headers if k.lower() == "user-agent"]:
+            headers[name] = f"{headers[name]} openint-rust/{_LIB_VERSION}"  # the core appends it
         if self.token:
             headers["Authorization"] = "Bearer [redacted]"
         return Request(method, url, Headers(list(headers.items())))

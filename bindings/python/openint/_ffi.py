@@ -12,7 +12,7 @@ import os
 import sys
 from ctypes import POINTER, c_bool, c_char_p, c_double, c_int64, c_size_t, c_uint16, c_uint32
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Sequence
 
 from ._exceptions import OpenintError, make_error
 
@@ -28,7 +28,7 @@ LIBRARY_ENV_ALIAS = "OPENINT_LIBRARY"
 class _Opaque(ctypes.Structure):
     """Base of the opaque handle types: never instantiated, only pointed to."""
 
-    _fields_: ClassVar[list[Any]] = []
+    _fields_: ClassVar[Sequence[Any]] = ()
 
 
 class Client(_Opaque):

@@ -32,7 +32,7 @@ _LAZY = _LazyMarker()
 # ``Optional[List[Scope]]``; pydantic-core leaves its value as parsed JSON (no model per
 # nested object while a page is validated), and the first access turns it into models once.
 # This keeps a listing near a bare ``json.loads`` while every attribute reads as typed.
-Nested = Annotated[_T, SkipValidation, SerializeAsAny(), _LAZY]
+Nested = Annotated[SerializeAsAny[_T], SkipValidation, _LAZY]
 
 
 class _NestedField:

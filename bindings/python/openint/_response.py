@@ -280,8 +280,9 @@ class ResponseContextManager(Generic[R]):
         self._response: Optional[APIResponse[R]] = None
 
     def __enter__(self) -> "APIResponse[R]":
-        self._response = self._make()
-        return self._response
+        response = self._make()
+        self._response = response
+        return response
 
     def __exit__(self, *exc: object) -> None:
         if self._response is not None:
@@ -296,8 +297,9 @@ class AsyncResponseContextManager(Generic[R]):
         self._response: Optional[AsyncAPIResponse[R]] = None
 
     async def __aenter__(self) -> "AsyncAPIResponse[R]":
-        self._response = await self._make()
-        return self._response
+        response: AsyncAPIResponse[R] = await self._make()
+        self._response = response
+        return response
 
     async def __aexit__(self, *exc: object) -> None:
         if self._response is not None:
