@@ -90,6 +90,10 @@ pub struct ResponseMeta {
     pub request_id: Option<String>,
     /// Retries made before this answer.
     pub retries: u32,
+    /// The request this answers: its method and URL (after same-origin redirects, without
+    /// credentials), as sent.
+    pub method: &'static str,
+    pub url: String,
 }
 
 impl ResponseMeta {
@@ -468,6 +472,8 @@ impl Http {
                         headers,
                         request_id,
                         retries: 0,
+                        method: method.as_str(),
+                        url: shown,
                     },
                     body,
                 });
