@@ -41,7 +41,7 @@ from ._exceptions import (
 from ._ffi import ABI_VERSION, LibraryLoadError, lib as _lib
 from ._logging import set_log_level
 from ._response import APIResponse, AsyncAPIResponse, Headers
-from ._types import NOT_GIVEN, NoneType, NotGiven, Omit
+from ._types import NOT_GIVEN, NoneType, NotGiven, Omit, RequestOptions, Timeout
 
 if TYPE_CHECKING:
     from . import types
@@ -152,6 +152,8 @@ __all__ = [
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
     "NoneType",
+    "RequestOptions",
+    "Timeout",
     "AsyncOpenintWithStreamedResponse",
     "OpenintWithStreamedResponse",
     "APIConnectionError",

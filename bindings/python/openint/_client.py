@@ -20,10 +20,10 @@ from ._base_client import check_http_client
 from ._exceptions import APIResponseValidationError, InvalidArgumentError
 from ._handle import Handle
 from ._methods import NULLABLE, AsyncMethods, SyncMethods
-from ._ops import OPERATIONS, check_path_params, request_url
+from ._ops import OPERATIONS, check_path_params
 from ._params import Seconds, call_options, encode_params, json_arg, user_agent, with_user_agent
 from ._response import Headers, Request, read_body
-from ._types import NOT_GIVEN, NotGiven, Omit
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout
 
 if TYPE_CHECKING:
     from ._views import (
@@ -197,15 +197,10 @@ class _BaseClient(Handle):
 
     @property
     def timeout(self) -> Any:
-        """As given; by default the official SDK's ``httpx.Timeout(60, connect=5)`` when httpx
-        is installed, else 60.0 (seconds per attempt)."""
+        """As given; by default the official SDK's default, ``Timeout(60.0, connect=5.0)``."""
         if not isinstance(self._timeout, NotGiven):
             return self._timeout
-        try:
-            import httpx  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            return DEFAULT_TIMEOUT
-        return httpx.Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+        return Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
 
     @property
     def default_headers(self) -> Dict[str, Any]:
@@ -440,8 +435,8 @@ class _BaseClient(Handle):
                 return validate_json(cast_to, body, what, strict=self._strict_response_validation)
         return decode_json(body, what)
 
-    def _raw_args(self, path: str, body: Any, options: Optional[Mapping[str, Any]]) -> "tuple[Any, Any, Optional[bytes]]":
-        opts = dict(options or {})
+    def _raw_args(self, path: str, body: Any, options: Optional[RequestOptions]) -> "tuple[Any, Any, Optional[bytes]]":
+        opts: Dict[str, Any] = dict(options or {})
         unknown = set(opts) - {"headers", "params", "max_retries", "timeout", "extra_json", "idempotency_key"}
         if unknown:
             raise InvalidArgumentError(f'options: unknown request options {", ".join(sorted(unknown))}')
@@ -453,9 +448,6 @@ class _BaseClient(Handle):
         query = {**(self._default_query or {}), **(opts.get("params") or {})} or None
         encoded = call_options(opts.get("timeout"), opts.get("max_retries"), headers or None, None, None)
         return query, body, encoded
-
-    def _raw_url(self, path: str, query: Any) -> str:
-        return request_url(self.base_url, path, list((query or {}).items()))
 
 
 _EXTRA_OPTIONS = (
@@ -534,29 +526,29 @@ class Openint(SyncMethods, _BaseClient):
         resp = self._raw_request(method, path, query, body, encoded, None)
         return self._cast(cast_to, resp, f"the answer to {method.upper()} {path}")
 
-    def get(self, path: str, *, cast_to: Type[Any], options: Optional[Mapping[str, Any]] = None) -> Any:
+    def get(self, path: str, *, cast_to: Type[Any], options: Optional[RequestOptions] = None) -> Any:
         """A GET of a path the SDK has no method for, with the client's auth, retries and
         errors; ``cast_to`` a model class (or ``object`` for the decoded JSON). ``options``:
         ``headers``, ``params`` (query), ``timeout``, ``max_retries``, ``extra_json``."""
         return self._generic("GET", path, cast_to, None, options)
 
     def post(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return self._generic("POST", path, cast_to, body, options)
 
     def put(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return self._generic("PUT", path, cast_to, body, options)
 
     def patch(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return self._generic("PATCH", path, cast_to, body, options)
 
     def delete(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return self._generic("DELETE", path, cast_to, body, options)
 
@@ -609,26 +601,26 @@ class AsyncOpenint(AsyncMethods, _BaseClient):
             lambda cancel: self._cast(cast_to, self._raw_request(method, path, query, body, encoded, cancel), what)
         )
 
-    async def get(self, path: str, *, cast_to: Type[Any], options: Optional[Mapping[str, Any]] = None) -> Any:
+    async def get(self, path: str, *, cast_to: Type[Any], options: Optional[RequestOptions] = None) -> Any:
         return await self._generic("GET", path, cast_to, None, options)
 
     async def post(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return await self._generic("POST", path, cast_to, body, options)
 
     async def put(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return await self._generic("PUT", path, cast_to, body, options)
 
     async def patch(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return await self._generic("PATCH", path, cast_to, body, options)
 
     async def delete(
-        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[Mapping[str, Any]] = None
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
     ) -> Any:
         return await self._generic("DELETE", path, cast_to, body, options)
 

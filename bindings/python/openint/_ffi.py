@@ -120,6 +120,8 @@ SIGNATURES: dict[str, tuple[object, tuple[object, ...]]] = {
     "openint_response_header_count": (c_size_t, (ResponseP,)),
     "openint_response_header_at": (c_bool, (ResponseP, c_size_t, POINTER(CStr), POINTER(CStr))),
     "openint_response_request_id": (c_char_p, (ResponseP,)),
+    "openint_response_method": (c_char_p, (ResponseP,)),
+    "openint_response_url": (c_char_p, (ResponseP,)),
     "openint_response_retries": (c_uint32, (ResponseP,)),
     "openint_response_free": (None, (ResponseP,)),
     "openint_cancel_new": (Status, (POINTER(CancelP), _E)),

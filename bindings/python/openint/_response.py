@@ -63,10 +63,10 @@ class Headers(Mapping[str, str]):
 
 
 class Request:
-    """The request a response answers: ``method``, ``url`` (the base URL, the path with its
-    parameters and the query this package asked for) and ``headers`` (those this package
-    set: its defaults, yours, the per-call ones; ``Authorization`` shown redacted). The core
-    adds ``Accept``/``Content-Type`` and follows same-origin redirects on its own."""
+    """The request a response answers: ``method`` and ``url`` as the core sent them (after
+    same-origin redirects; never with credentials), and ``headers``: those this package set
+    (its defaults, yours, the per-call ones; ``Authorization`` shown redacted), to which the
+    core adds ``Accept`` and ``Content-Type``."""
 
     __slots__ = ("method", "url", "headers")
 
@@ -131,6 +131,9 @@ def response_fields(resp: Any, with_body: bool = True) -> Dict[str, Any]:
         "content": read_body(resp) if with_body else b"",
         "request_id": None if rid is None else rid.decode("utf-8", "replace"),
         "retries_taken": _lib.openint_response_retries(resp),
+        # The request as the core sent it.
+        "method": (_lib.openint_response_method(resp) or b"").decode(),
+        "url": (_lib.openint_response_url(resp) or b"").decode("utf-8", "replace"),
     }
 
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple
 
 from . import _call, _ffi
 from ._methods import ALIASES, OPERATIONS
-from ._ops import describe
 from ._response import (
     APIResponse,
     AsyncAPIResponse,
@@ -55,13 +54,11 @@ class _View:
             raise AttributeError(f"{type(self).__name__} has no method {name!r}: it offers the operation methods")
         return functools.partial(getattr(type(self._client), name), self)
 
-    def _response(self, cls: Any, op: str, params: Dict[str, Any], opts: _Opts, fields: Dict[str, Any], parser: Any, start: float) -> Any:
-        client = self._client
-        query = {**(client._default_query or {}), **(opts[2] or {})}
-        method, url = describe(client.base_url, op, params, query)
+    def _response(self, cls: Any, op: str, opts: _Opts, fields: Dict[str, Any], parser: Any, start: float) -> Any:
+        method, url = fields.pop("method"), fields.pop("url")
         return cls(
             **fields,
-            request=client._request_of(method, url, opts[1]),
+            request=self._client._request_of(method, url, opts[1]),
             operation=op,
             elapsed=datetime.timedelta(seconds=time.monotonic() - start),
             parser=parser,
@@ -74,12 +71,12 @@ class _View:
         finally:
             _lib.openint_response_free(resp)
         client = self._client
-        return self._response(cls, op, params, opts, fields, lambda body: client._parse_body(op, model, body), start)
+        return self._response(cls, op, opts, fields, lambda body: client._parse_body(op, model, body), start)
 
     def _from_page(self, cls: Any, op: str, params: Dict[str, Any], opts: _Opts, page: Any, start: float) -> Any:
         fields = page._native().response_fields()
         fields["content"] = page._json_bytes()
-        return self._response(cls, op, params, opts, fields, lambda _body: page, start)
+        return self._response(cls, op, opts, fields, lambda _body: page, start)
 
 
 class _SyncRaw(_View):

@@ -103,6 +103,13 @@ def test_raw_response_carries_its_request(org):
     assert raw.http_request.headers["X-Stainless-Lang"] == "python" and raw.http_request.headers["x-call"] == "c1"
     assert raw.http_request.headers["authorization"] == "Bearer [redacted]"
     assert raw.elapsed.total_seconds() > 0
+    # The URL is the one the core sent, as the server saw it (its encoding, what it leaves out).
+    listing = c.with_raw_response.list_connections(
+        connector_names=["toggl", "hubspot"], search_query="a b/é", include_secrets=False, extra_query={"x": "1"}
+    )
+    seen = last(org)
+    assert urlsplit(listing.url).path == seen["path"] and urlsplit(listing.url).query == seen["query"]
+    assert "include_secrets" not in listing.url and "search_query=a%20b" in listing.url
     assert raw.parse().id == conn.id and raw.parse() is raw.parse()
     assert raw.json()["id"] == conn.id and raw.read() == raw.text().encode()
     assert b"".join(raw.iter_bytes(7)) == raw.read() and list(raw.iter_lines()) == raw.text().splitlines()
@@ -230,7 +237,10 @@ def test_an_httpx_timeout_object_is_read_and_connect(scenario):
         with pytest.raises(openint.APITimeoutError):
             c.health()
     with openint.Openint(base_url=scn.base_url) as c:
-        assert c.timeout == 60.0  # httpx is not installed here: the official default as seconds
+        assert c.timeout == openint.Timeout(60.0, connect=5.0)  # the official default
+    with openint.Openint(base_url=scn.base_url, timeout=openint.Timeout(0.3), max_retries=0) as c:
+        with pytest.raises(openint.APITimeoutError):
+            c.health()
 
 
 def test_http_clients(scenario):
