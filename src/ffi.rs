@@ -1196,8 +1196,12 @@ pub unsafe extern "C" fn openint_response_request_id(
 /// The method of the request this answers ("GET", ...); "" for NULL. Borrowed from the
 /// response.
 #[no_mangle]
-pub unsafe extern "C" fn openint_response_method(response: *const OpenintResponse) -> *const c_char {
-    response.as_ref().map_or(c"".as_ptr(), |r| r.method.as_ptr())
+pub unsafe extern "C" fn openint_response_method(
+    response: *const OpenintResponse,
+) -> *const c_char {
+    response
+        .as_ref()
+        .map_or(c"".as_ptr(), |r| r.method.as_ptr())
 }
 
 /// The URL of the request this answers, as sent (after same-origin redirects; never with
