@@ -504,7 +504,9 @@ class Openint(SyncMethods, _BaseClient):
         from ._models import model_class
         from .pagination import SyncOffsetPagination
 
-        return SyncOffsetPagination._build(self._list_with(op, params, options, None), model_class(model))
+        return SyncOffsetPagination._build(
+            self._list_with(op, params, options, None), model_class(model), self._strict_response_validation
+        )
 
     @property
     def with_raw_response(self) -> "OpenintWithRawResponse":
@@ -575,7 +577,9 @@ class AsyncOpenint(AsyncMethods, _BaseClient):
         async def first() -> Any:
             item = model_class(model)
             return await _call.run_async(
-                lambda cancel: AsyncOffsetPagination._build(self._list_with(op, params, options, cancel), item)
+                lambda cancel: AsyncOffsetPagination._build(
+                    self._list_with(op, params, options, cancel), item, self._strict_response_validation
+                )
             )
 
         return AsyncPaginator(first)

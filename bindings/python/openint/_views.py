@@ -93,7 +93,7 @@ class _SyncRaw(_View):
 
         start = time.monotonic()
         handle = self._client._list_with(op, params, opts[0], None)
-        page: Any = SyncOffsetPagination._build(handle, model_class(model))
+        page: Any = SyncOffsetPagination._build(handle, model_class(model), self._client._strict_response_validation)
         return self._from_page(APIResponse, op, params, opts, page, start)
 
 
@@ -136,7 +136,9 @@ class _AsyncRaw(_View):
         item = model_class(model)
         start = time.monotonic()
         page: Any = await _call.run_async(
-            lambda cancel: AsyncOffsetPagination._build(client._list_with(op, params, opts[0], cancel), item)
+            lambda cancel: AsyncOffsetPagination._build(
+                client._list_with(op, params, opts[0], cancel), item, client._strict_response_validation
+            )
         )
         return self._from_page(AsyncAPIResponse, op, params, opts, page, start)
 

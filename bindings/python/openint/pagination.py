@@ -68,20 +68,23 @@ class _BasePage(BaseModel, Generic[_T]):
     _handle: Optional[PageHandle] = PrivateAttr(default=None)
     _item_model: Any = PrivateAttr(default=None)
     _fetched: bool = PrivateAttr(default=False)
+    _strict: bool = PrivateAttr(default=False)
     _next: Any = PrivateAttr(default=None)
 
     @classmethod
-    def _build(cls: Type[P], handle: PageHandle, item_model: Any) -> P:
+    def _build(cls: Type[P], handle: PageHandle, item_model: Any, strict: bool = False) -> P:
         """The page for a native page: ``cls`` parametrized with the item model, validated
-        from the page's bytes. The native page is freed if that fails."""
+        from the page's bytes (``strict``: refused when it does not fit). The native page is
+        freed if that fails."""
         origin = cls.__pydantic_generic_metadata__["origin"] or cls
         try:
-            page = _validate_page(origin[item_model], item_model, handle)  # type: ignore[index]
+            page = _validate_page(origin[item_model], item_model, handle, strict)  # type: ignore[index]
         except BaseException:
             handle.close()
             raise
         page._handle = handle
         page._item_model = item_model
+        page._strict = strict
         return page  # type: ignore[no-any-return]
 
     def _get_page_items(self) -> List[_T]:
@@ -139,14 +142,16 @@ class _BasePage(BaseModel, Generic[_T]):
         raise TypeError(_NOT_COPYABLE.format("pickled"))
 
 
-def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle) -> Any:
+def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle, strict: bool) -> Any:
     raw = handle.json_bytes()
     try:
         page = page_cls.model_validate_json(raw)
         if len(page.items) == handle.item_count():
             return page
-    except pydantic.ValidationError:
-        pass
+    except pydantic.ValidationError as e:
+        if strict:
+            decode_json(raw, "the page")
+            raise APIResponseValidationError(f"the page does not match {page_cls.__name__}: {e}") from None
     # The page does not fit the types (or the core found other items): item by item, from
     # the items the core found, each typed where it fits.
     data = decode_json(raw, "the page")
@@ -192,7 +197,7 @@ class SyncOffsetPagination(_BasePage[_T], Generic[_T]):
             nxt, self._next, self._fetched = self._next, None, False
             return nxt  # type: ignore[no-any-return]
         handle = self._native().fetch_next(None, options, interruptible=True)
-        return None if handle is None else type(self)._build(handle, self._item_model)
+        return None if handle is None else type(self)._build(handle, self._item_model, self._strict)
 
     def has_next_page(self) -> bool:
         """Whether a page with items follows (may fetch it; see the class doc)."""
@@ -258,11 +263,11 @@ class AsyncOffsetPagination(_BasePage[_T], Generic[_T]):
         handle = self._handle
         if handle is None or not handle.may_have_next():
             return None
-        model, cls = self._item_model, type(self)
+        model, cls, strict = self._item_model, type(self), self._strict
 
         def fetch(cancel: Any) -> "Optional[AsyncOffsetPagination[_T]]":
             nxt = handle.fetch_next(cancel, options)
-            return None if nxt is None else cls._build(nxt, model)
+            return None if nxt is None else cls._build(nxt, model, strict)
 
         return await _call.run_async(fetch)
 

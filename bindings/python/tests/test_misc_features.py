@@ -283,3 +283,15 @@ def test_openint_log_env_prints_to_stderr(scenario):
 def test_bad_log_level(org):
     with pytest.raises(openint.InvalidArgumentError, match="log level"):
         openint.set_log_level("loud")
+
+
+def test_a_page_that_does_not_fit_is_kept_unless_strict():
+    from openint.pagination import SyncOffsetPagination
+    from openint.types import Connector
+
+    page = SyncOffsetPagination._build(_FakePage([{"name": 5, "stage": "x"}, {"name": "ok"}]), Connector)
+    assert [c.name for c in page.items] == [5, "ok"] and type(page.items[0]) is Connector
+    strict = _FakePage([{"name": 5}])
+    with pytest.raises(openint.APIResponseValidationError, match="does not match"):
+        SyncOffsetPagination._build(strict, Connector, strict=True)
+    assert strict.closed
