@@ -59,6 +59,16 @@ if ! "$SUITE_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(
   "$SUITE_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${SUITE_PINS[@]}"
 fi
 export OPENINT_SUITE_PYTHON="$SUITE_VENV/bin/python"
+# The mock the official suite is written for: its scripts/mock runs Stainless's Prism fork,
+# pinned (it runs on Node 20, unlike @stoplight/prism-cli 5.15+), into .tools/prism-stainless.
+SUITE_PRISM_VERSION="5.15.0"
+SUITE_PRISM="$REPO/.tools/prism-stainless/node_modules/.bin/prism"
+if [ "$("$SUITE_PRISM" --version 2>/dev/null || true)" != "$SUITE_PRISM_VERSION" ] && command -v npm >/dev/null; then
+  mkdir -p "$REPO/.tools/prism-stainless"
+  npm install --prefix "$REPO/.tools/prism-stainless" --no-audit --no-fund --loglevel=error --save-exact \
+    "@stainless-api/prism-cli@$SUITE_PRISM_VERSION" >&2
+fi
+[ -x "$SUITE_PRISM" ] && export OPENINT_SUITE_PRISM="$SUITE_PRISM"
 
 # The source tree's package loads this build (the wheel test builds its own copy with cargo).
 export OPENINT_LIB_PATH="${OPENINT_LIB_PATH:-${OPENINT_LIBRARY:-$TARGET/release/libopenint.so}}"

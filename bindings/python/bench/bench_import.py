@@ -39,7 +39,10 @@ def run(python: str, pythonpath: str, base_url: str, token: str, call: bool) -> 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
-    r = subprocess.run([python, "-c", STEP, base_url, "1" if call else "0", token], capture_output=True, text=True, env=env)
+    # cwd "/": `-c` puts the working directory first on sys.path, where ./openint would shadow.
+    r = subprocess.run(
+        [python, "-c", STEP, base_url, "1" if call else "0", token], capture_output=True, text=True, env=env, cwd="/"
+    )
     if r.returncode != 0:
         raise RuntimeError(r.stderr[-2000:])
     return json.loads(r.stdout.splitlines()[-1])

@@ -3,8 +3,10 @@
 responses, path-parameter checks; sync, async and async over the aiohttp client), against
 Prism serving tests/data/openint/openapi.json, as the official SDK runs them.
 
-run_tests.sh fetches the published sdist from PyPI (cached in .tools/) and makes a venv with
-the suite's own test dependencies, pinned ($OPENINT_SUITE_SDIST, $OPENINT_SUITE_PYTHON). The
+run_tests.sh fetches the published sdist from PyPI (cached in .tools/), makes a venv with the
+suite's own test dependencies, pinned, and installs the Prism its scripts/mock uses,
+@stainless-api/prism-cli 5.15.0 ($OPENINT_SUITE_SDIST, $OPENINT_SUITE_PYTHON,
+$OPENINT_SUITE_PRISM; without them the test skips, except under CI, where it fails). The
 suite's files are unpacked here, unchanged but for the one line Stainless ships on every test,
 `@pytest.mark.skip(reason="Prism tests are disabled")`, and run with this package on the path.
 
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from prism import Prism, prism_binary
+from prism import Prism
 
 HERE = Path(__file__).resolve().parents[1]
 DEVIATIONS = HERE / "tests" / "dropin" / "deviations.json"
@@ -87,7 +89,7 @@ def outcomes(junit: Path) -> "dict[str, str]":
 def test_the_official_api_resources_suite_passes_but_for_the_listed_deviations(tmp_path):
     sdist = Path(needed("OPENINT_SUITE_SDIST"))
     python = needed("OPENINT_SUITE_PYTHON")
-    binary = prism_binary()
+    binary = needed("OPENINT_SUITE_PRISM")
     listed = {t for d in json.loads(DEVIATIONS.read_text())["deviations"] for t in d["tests"]}
 
     removed = unpack(sdist, tmp_path)
