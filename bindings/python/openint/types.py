@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Union
 
 from ._models import BaseModel, Nested
+from ._param_types import *  # noqa: F403 - the official Client<Method>Params TypedDicts
+from ._param_types import __all__ as _PARAMS
 
 __all__ = [
     "BaseModel",
@@ -62,6 +64,7 @@ __all__ = [
     "UpsertCustomerResponse",
     "Viewer",
     "WebhookResponse",
+    *_PARAMS,
 ]
 
 # Free-form JSON, as the official SDK types it.

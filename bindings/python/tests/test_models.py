@@ -156,6 +156,13 @@ def test_types_module_and_py_typed():
     from openint import types
 
     assert types.Connector is Connector and types.Integration is Integration
+    # The official SDK's parameter TypedDicts, under its names.
+    official = "ListEvents CreateToken GetConnection ListCustomers ListConnectors UpsertCustomer ListConnections"
+    official += " CreateConnection GetConectorConfig GetMessageTemplate ListConnectionConfigs ListConnnectorConfigs"
+    official += " CreateConnnectorConfig UpsertConnnectorConfig"
+    for name in official.split():
+        assert f"Client{name}Params" in types.__all__ and hasattr(types, f"Client{name}Params"), name
+    assert types.ClientCreateConnectionParams.__required_keys__ == {"connector_config_id", "customer_id", "data"}
     assert (Path(openint.__file__).parent / "py.typed").is_file()
     # Every field carries a type hint that resolves (for IDEs and type checkers).
     from typing import get_type_hints
