@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 from ctypes import byref
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, TypeVar, Union
 
 from . import _call, _ffi, _logging
 from ._base_client import check_http_client
@@ -77,6 +77,9 @@ def _platform_headers(version: str, is_async: bool) -> Dict[str, str]:
         "X-Stainless-Runtime-Version": platform.python_version(),
         "X-Stainless-Async": "async:asyncio" if is_async else "false",
     }
+
+
+_C = TypeVar("_C", bound="_BaseClient")
 
 
 class _BaseClient(Handle):
@@ -216,7 +219,7 @@ class _BaseClient(Handle):
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def copy(
-        self,
+        self: _C,
         *,
         token: Optional[str] = None,
         base_url: Optional[str] = None,
@@ -239,7 +242,7 @@ class _BaseClient(Handle):
         tls_client_cert_pem: Optional[str] = None,
         tls_client_key_file: Optional[str] = None,
         tls_client_key_pem: Optional[str] = None,
-    ) -> Any:
+    ) -> _C:
         """A new client with this one's options, some replaced (as the official ``copy``):
         ``default_headers``/``default_query`` are merged in, ``set_default_*`` replace. The
         copy has its own native client (and connection pool); closing one leaves the other."""
@@ -269,11 +272,11 @@ class _BaseClient(Handle):
     # Alias for inline use: client.with_options(timeout=10).get_connection(...)
     with_options = copy
 
-    def __copy__(self) -> Any:
+    def __copy__(self: _C) -> _C:
         # A copy sharing the native pointer would free it twice: copy the options instead.
         return self.copy()
 
-    def __deepcopy__(self, memo: Any) -> Any:
+    def __deepcopy__(self: _C, memo: Any) -> _C:
         return self.copy()
 
     def __reduce_ex__(self, protocol: Any) -> Any:
