@@ -66,7 +66,7 @@ def main() -> None:
         scn = Server(info).scenario()
         contenders = [("this package", sys.executable, str(PROJECT))]
         if args.official_python:
-            contenders.append(("official openint 2.8.0", args.official_python, ""))
+            contenders.append(("official openint 2.8.0", os.path.abspath(args.official_python), ""))
         print(f"\n#### import openint + a client (fresh interpreter, median of {args.repeat})\n")
         print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
         print("| contender | import + client, s | first call's extra, s | interpreter start, s |")
