@@ -42,6 +42,8 @@ __all__ = ["SyncOffsetPagination", "SyncOffsetPage", "AsyncOffsetPagination", "A
 
 _T = TypeVar("_T")
 P = TypeVar("P", bound="_BasePage[Any]")
+# (page class, item model) -> the parametrized page class (pydantic's own lookup is slower).
+_PAGE_CLASSES: Dict[Any, Any] = {}
 _NOT_COPYABLE = "an openint page cannot be {}: it owns native memory; use to_dict() for its content"
 _NO_NEXT = "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
 
@@ -56,6 +58,22 @@ class PageInfo:
         return f"PageInfo(params={self.params!r})"
 
 
+class _PageState:
+    """A page's native page, its item model and strictness, and the next page once fetched."""
+
+    __slots__ = ("handle", "item_model", "strict", "fetched", "next")
+
+    def __init__(self, handle: Optional[PageHandle], item_model: Any, strict: bool) -> None:
+        self.handle = handle
+        self.item_model = item_model
+        self.strict = strict
+        self.fetched = False
+        self.next: Any = None
+
+
+_NO_STATE = _PageState(None, None, False)
+
+
 class _BasePage(BaseModel, Generic[_T]):
     """What sync and async pages share: the envelope, the items, the native page."""
 
@@ -64,27 +82,35 @@ class _BasePage(BaseModel, Generic[_T]):
     offset: Optional[int] = None
     limit: Optional[int] = None
 
-    # The native page (None for a page built by hand), and the next one once fetched.
-    _handle: Optional[PageHandle] = PrivateAttr(default=None)
-    _item_model: Any = PrivateAttr(default=None)
-    _fetched: bool = PrivateAttr(default=False)
-    _strict: bool = PrivateAttr(default=False)
-    _next: Any = PrivateAttr(default=None)
+    # The native page and what fetching the next one needs (None for a page built by hand);
+    # one private attribute, read straight from __pydantic_private__ (pydantic's lookup of
+    # private attributes costs a Python call each, per page).
+    _s: Any = PrivateAttr(default=None)
+
+    @property
+    def _st(self) -> "_PageState":
+        state: Optional[_PageState] = self.__pydantic_private__["_s"]  # type: ignore[index]
+        return _NO_STATE if state is None else state
+
+    @property
+    def _handle(self) -> Optional[PageHandle]:
+        return self._st.handle
 
     @classmethod
     def _build(cls: Type[P], handle: PageHandle, item_model: Any, strict: bool = False) -> P:
         """The page for a native page: ``cls`` parametrized with the item model, validated
         from the page's bytes (``strict``: refused when it does not fit). The native page is
         freed if that fails."""
-        origin = cls.__pydantic_generic_metadata__["origin"] or cls
+        key = (cls.__pydantic_generic_metadata__["origin"] or cls, item_model)
+        page_cls = _PAGE_CLASSES.get(key)
+        if page_cls is None:
+            page_cls = _PAGE_CLASSES[key] = key[0][item_model]  # type: ignore[index]
         try:
-            page = _validate_page(origin[item_model], item_model, handle, strict)  # type: ignore[index]
+            page = _validate_page(page_cls, item_model, handle, strict)
         except BaseException:
             handle.close()
             raise
-        page._handle = handle
-        page._item_model = item_model
-        page._strict = strict
+        page.__pydantic_private__["_s"] = _PageState(handle, item_model, strict)
         return page  # type: ignore[no-any-return]
 
     def _get_page_items(self) -> List[_T]:
@@ -193,19 +219,21 @@ class SyncOffsetPagination(_BasePage[_T], Generic[_T]):
 
     def _take_next(self, options: Optional[bytes] = None) -> "Optional[SyncOffsetPagination[_T]]":
         # Handed over, not kept: a page never holds on to the ones after it.
-        if self._fetched:
-            nxt, self._next, self._fetched = self._next, None, False
+        st = self._st
+        if st.fetched:
+            nxt, st.next, st.fetched = st.next, None, False
             return nxt  # type: ignore[no-any-return]
         handle = self._native().fetch_next(None, options, interruptible=True)
-        return None if handle is None else type(self)._build(handle, self._item_model, self._strict)
+        return None if handle is None else type(self)._build(handle, st.item_model, st.strict)
 
     def has_next_page(self) -> bool:
         """Whether a page with items follows (may fetch it; see the class doc)."""
-        if self._handle is None:
+        st = self._st
+        if st.handle is None:
             return False
-        if not self._fetched:
-            self._next, self._fetched = self._take_next(), True
-        return self._next is not None
+        if not st.fetched:
+            st.next, st.fetched = self._take_next(), True
+        return st.next is not None
 
     def get_next_page(self, *, timeout: Optional[Seconds] = None) -> "SyncOffsetPagination[_T]":
         """The following page. Raises RuntimeError when there is none (check
@@ -257,13 +285,14 @@ class AsyncOffsetPagination(_BasePage[_T], Generic[_T]):
     """
 
     async def _take_next_async(self, options: Optional[bytes] = None) -> "Optional[AsyncOffsetPagination[_T]]":
-        if self._fetched:
-            nxt, self._next, self._fetched = self._next, None, False
+        st = self._st
+        if st.fetched:
+            nxt, st.next, st.fetched = st.next, None, False
             return nxt  # type: ignore[no-any-return]
-        handle = self._handle
+        handle = st.handle
         if handle is None or not handle.may_have_next():
             return None
-        model, cls, strict = self._item_model, type(self), self._strict
+        model, cls, strict = st.item_model, type(self), st.strict
 
         def fetch(cancel: Any) -> "Optional[AsyncOffsetPagination[_T]]":
             nxt = handle.fetch_next(cancel, options)
@@ -272,9 +301,10 @@ class AsyncOffsetPagination(_BasePage[_T], Generic[_T]):
         return await _call.run_async(fetch)
 
     def has_next_page(self) -> bool:
-        if self._fetched:
-            return self._next is not None
-        return self._handle is not None and self._handle.may_have_next()
+        st = self._st
+        if st.fetched:
+            return st.next is not None
+        return st.handle is not None and st.handle.may_have_next()
 
     async def get_next_page(self, *, timeout: Optional[Seconds] = None) -> "AsyncOffsetPagination[_T]":
         nxt = await self._take_next_async(_timeout_options(timeout))
