@@ -28,7 +28,7 @@ fi
 BENCH_VENV="${OPENINT_PY_VENV:-$HERE/.venv}"
 if ! "$BENCH_VENV/bin/python" -c "import pydantic" 2>/dev/null; then
   "$PYTHON" -m venv "$BENCH_VENV"
-  "$BENCH_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic>=2.7,<3"
+  "$BENCH_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic>=2.10,<3"
 fi
 PYTHON="$BENCH_VENV/bin/python"
 
