@@ -416,6 +416,14 @@ bool openint_response_header_at(const struct OpenintResponse *response,
 // The `x-request-id` (or `request-id`) header, or NULL. Borrowed from the response.
 const char *openint_response_request_id(const struct OpenintResponse *response);
 
+// The method of the request this answers ("GET", ...); "" for NULL. Borrowed from the
+// response.
+const char *openint_response_method(const struct OpenintResponse *response);
+
+// The URL of the request this answers, as sent (after same-origin redirects; never with
+// credentials); "" for NULL. Borrowed from the response.
+const char *openint_response_url(const struct OpenintResponse *response);
+
 // Retries made before this answer; 0 for NULL.
 uint32_t openint_response_retries(const struct OpenintResponse *response);
 

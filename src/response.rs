@@ -14,6 +14,10 @@ pub struct ResponseMeta {
     pub request_id: Option<String>,
     /// Retries made before this answer.
     pub retries: u32,
+    /// The request this answers: its method and URL (after same-origin redirects, without
+    /// credentials), as sent.
+    pub method: &'static str,
+    pub url: String,
 }
 
 impl ResponseMeta {

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Runs the listing benchmark (not part of the tests): builds libopenint and the test server,
+# Runs the benchmarks (not part of the tests): builds libopenint and the test server,
 # installs the official `openint` SDK 2.8.0 from PyPI into its own venv, .venv-official (its
 # import name `openint` would shadow this package; skipped when already there; shared with
 # run_tests.sh), then prints this package's numbers beside the floor and the official SDK as
-# Markdown tables.
+# Markdown tables: import time (bench_import.py), calls (bench_calls.py), listings (bench_list.py).
 # Extra arguments go to bench/bench_list.py (--repeat N, --official-repeat N).
 set -euo pipefail
 
@@ -23,8 +23,18 @@ if ! "$OFFICIAL_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.ex
   "$OFFICIAL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "openint==$OFFICIAL_VERSION"
 fi
 
+# This package needs pydantic: the benchmark runs in a venv that has it (the tests' .venv when
+# run_tests.sh made one, else its own).
+BENCH_VENV="${OPENINT_PY_VENV:-$HERE/.venv}"
+if ! "$BENCH_VENV/bin/python" -c "import pydantic" 2>/dev/null; then
+  "$PYTHON" -m venv "$BENCH_VENV"
+  "$BENCH_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pydantic>=2.10,<3"
+fi
+PYTHON="$BENCH_VENV/bin/python"
+
 export OPENINT_LIB_PATH="${OPENINT_LIB_PATH:-$TARGET/release/libopenint.so}"
 export OPENINT_TESTSERVER="${OPENINT_TESTSERVER:-$TARGET/release/openint-testserver}"
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
+"$PYTHON" "$HERE/bench/bench_import.py" --official-python "$OFFICIAL_VENV/bin/python"
 "$PYTHON" "$HERE/bench/bench_calls.py" --official-python "$OFFICIAL_VENV/bin/python"
 exec "$PYTHON" "$HERE/bench/bench_list.py" --official-python "$OFFICIAL_VENV/bin/python" "$@"

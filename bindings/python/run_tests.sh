@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the Python package's tests on a fresh or a used machine: builds libopenint and the test
-# server (a no-op when up to date), makes a venv in .venv with pytest, setuptools and mypy, and
-# one in .venv-official with the official `openint==2.8.0` from PyPI for the drop-in check
-# (each skipped when already there), then runs pytest against the local server. Extra
-# arguments go to pytest.
+# server (a no-op when up to date), makes a venv in .venv with pytest, setuptools, mypy,
+# pyright and pydantic, one in .venv-official with the official `openint==2.8.0` from PyPI for
+# the drop-in check, and one in .venv-suite for the official SDK's own test suite (each
+# skipped when already there), then runs pytest against the local server. Extra arguments go
+# to pytest.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,8 +22,10 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
 # setuptools >= 70.1 builds the wheel in test_packaging.py without the `wheel` package.
-if ! "$VENV/bin/python" -c 'import pytest, mypy; from setuptools.command.bdist_wheel import bdist_wheel' 2>/dev/null; then
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=70.1" "mypy>=1.10,<2"
+# pyright (from PyPI; it fetches its Node package from npm on first run) type-checks like mypy.
+if ! "$VENV/bin/python" -c "import pytest, mypy, pydantic, pyright; from setuptools.command.bdist_wheel import bdist_wheel" 2>/dev/null; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=70.1" \
+    "mypy>=1.10,<2" "pydantic>=2.10,<3" "pyright==1.1.399"
 fi
 
 # The official SDK (its import name is also `openint`) in its own venv: tests/test_dropin.py
@@ -35,6 +38,37 @@ if ! "$OFFICIAL_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.ex
   "$OFFICIAL_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "openint==$OFFICIAL_VERSION"
 fi
 export OPENINT_OFFICIAL_PYTHON="$OFFICIAL_VENV/bin/python"
+
+# The official SDK's own test suite (tests/test_official_suite.py): its sdist from PyPI, cached
+# in the repository's ignored .tools/, and a venv with the suite's test dependencies at the
+# versions its requirements-dev.lock pins (httpx only here: this package does not need it).
+SUITE_SDIST_DIR="$REPO/.tools/openint-sdist-$OFFICIAL_VERSION"
+SUITE_SDIST="$SUITE_SDIST_DIR/openint-$OFFICIAL_VERSION.tar.gz"
+if [ ! -s "$SUITE_SDIST" ]; then
+  mkdir -p "$SUITE_SDIST_DIR"
+  "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-binary :all: --no-deps \
+    --dest "$SUITE_SDIST_DIR" "openint==$OFFICIAL_VERSION"
+fi
+export OPENINT_SUITE_SDIST="$SUITE_SDIST"
+SUITE_VENV="${OPENINT_SUITE_VENV:-$HERE/.venv-suite}"
+SUITE_PINS=("pytest==8.3.3" "pytest-asyncio==0.24.0" "respx==0.22.0" "httpx==0.28.1" "dirty-equals==0.6.0"
+  "typing-extensions==4.12.2" "pydantic==2.10.3" "anyio==4.4.0" "time-machine==2.9.0" "nest-asyncio==1.6.0")
+if ! "$SUITE_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('pytest-asyncio') != '0.24.0' or m.version('pydantic') != '2.10.3')" 2>/dev/null; then
+  rm -rf "$SUITE_VENV"
+  "$PYTHON" -m venv "$SUITE_VENV"
+  "$SUITE_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${SUITE_PINS[@]}"
+fi
+export OPENINT_SUITE_PYTHON="$SUITE_VENV/bin/python"
+# The mock the official suite is written for: its scripts/mock runs Stainless's Prism fork,
+# pinned (it runs on Node 20, unlike @stoplight/prism-cli 5.15+), into .tools/prism-stainless.
+SUITE_PRISM_VERSION="5.15.0"
+SUITE_PRISM="$REPO/.tools/prism-stainless/node_modules/.bin/prism"
+if [ "$("$SUITE_PRISM" --version 2>/dev/null || true)" != "$SUITE_PRISM_VERSION" ] && command -v npm >/dev/null; then
+  mkdir -p "$REPO/.tools/prism-stainless"
+  npm install --prefix "$REPO/.tools/prism-stainless" --no-audit --no-fund --loglevel=error --save-exact \
+    "@stainless-api/prism-cli@$SUITE_PRISM_VERSION" >&2
+fi
+[ -x "$SUITE_PRISM" ] && export OPENINT_SUITE_PRISM="$SUITE_PRISM"
 
 # The source tree's package loads this build (the wheel test builds its own copy with cargo).
 export OPENINT_LIB_PATH="${OPENINT_LIB_PATH:-${OPENINT_LIBRARY:-$TARGET/release/libopenint.so}}"

@@ -12,6 +12,8 @@ pub struct OpenintResponse {
     headers: Vec<(CString, CString)>,
     request_id: Option<CString>,
     retries: u32,
+    method: CString,
+    url: CString,
     /// The body and its NUL: owned for calls, lent by the page for pages.
     body: ResponseBody,
 }
@@ -38,6 +40,8 @@ impl OpenintResponse {
                 .collect(),
             request_id: meta.request_id.as_deref().map(c_string),
             retries: meta.retries,
+            method: c_string(meta.method),
+            url: c_string(&meta.url),
             body,
         }
     }
@@ -137,6 +141,24 @@ pub unsafe extern "C" fn openint_response_request_id(
         .as_ref()
         .and_then(|r| r.request_id.as_ref())
         .map_or(std::ptr::null(), |s| s.as_ptr())
+}
+
+/// The method of the request this answers ("GET", ...); "" for NULL. Borrowed from the
+/// response.
+#[no_mangle]
+pub unsafe extern "C" fn openint_response_method(
+    response: *const OpenintResponse,
+) -> *const c_char {
+    response
+        .as_ref()
+        .map_or(c"".as_ptr(), |r| r.method.as_ptr())
+}
+
+/// The URL of the request this answers, as sent (after same-origin redirects; never with
+/// credentials); "" for NULL. Borrowed from the response.
+#[no_mangle]
+pub unsafe extern "C" fn openint_response_url(response: *const OpenintResponse) -> *const c_char {
+    response.as_ref().map_or(c"".as_ptr(), |r| r.url.as_ptr())
 }
 
 /// Retries made before this answer; 0 for NULL.

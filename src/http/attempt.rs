@@ -120,6 +120,8 @@ impl Http {
                         headers,
                         request_id,
                         retries: 0,
+                        method: method.as_str(),
+                        url: shown,
                     },
                     body,
                 });

@@ -11,8 +11,10 @@ in the Rust core (include/openint.h)::
             print(connector.name, connector.stage)
 """
 
-from . import types
-from ._client import AsyncClient, AsyncOpenint, AsyncOpenintWithRawResponse, Client, Openint, OpenintWithRawResponse
+from typing import TYPE_CHECKING, Any
+
+from ._base_client import DefaultAioHttpClient, DefaultAsyncHttpxClient, DefaultHttpxClient
+from ._client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncClient, AsyncOpenint, Client, Openint
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -38,39 +40,98 @@ from ._exceptions import (
 )
 from ._ffi import ABI_VERSION, LibraryLoadError, lib as _lib
 from ._logging import set_log_level
-from ._models import (
-    BaseModel,
-    CheckConnectionResponse,
-    Connection,
-    Connector,
-    ConnectorConfig,
-    ConnectorStatus,
-    ConnectorStatusResponse,
-    CreateTokenResponse,
-    Customer,
-    CustomerSummary,
-    DeleteConnectionResponse,
-    DeleteConnectorConfigResponse,
-    Event,
-    HealthEchoResponse,
-    HealthResponse,
-    Integration,
-    ListConnectorsResponse,
-    MessageTemplate,
-    Schemas,
-    Scope,
-    Viewer,
-    WebhookResponse,
-)
 from ._response import APIResponse, AsyncAPIResponse, Headers
-from ._types import NOT_GIVEN, NotGiven, Omit
-from .pagination import AsyncOffsetPage, AsyncOffsetPagination, AsyncPaginator, SyncOffsetPage, SyncOffsetPagination
+from ._types import NOT_GIVEN, NoneType, NotGiven, Omit, RequestOptions, Timeout
+
+if TYPE_CHECKING:
+    from . import types
+    from ._models import BaseModel
+    from ._views import (
+        AsyncOpenintWithRawResponse,
+        AsyncOpenintWithStreamedResponse,
+        OpenintWithRawResponse,
+        OpenintWithStreamedResponse,
+    )
+    from .pagination import AsyncOffsetPage, AsyncOffsetPagination, AsyncPaginator, SyncOffsetPage, SyncOffsetPagination
+    from .types import (
+        CheckConnectionResponse,
+        Connection,
+        Connector,
+        ConnectorConfig,
+        ConnectorStatus,
+        ConnectorStatusResponse,
+        CreateTokenResponse,
+        Customer,
+        CustomerSummary,
+        DeleteConnectionResponse,
+        DeleteConnectorConfigResponse,
+        Event,
+        HealthEchoResponse,
+        HealthResponse,
+        Integration,
+        ListConnectorsResponse,
+        MessageTemplate,
+        Schemas,
+        Scope,
+        Viewer,
+        WebhookResponse,
+    )
+
+# Names whose modules import pydantic, loaded on first use: `import openint` stays fast.
+_LAZY = {
+    "types": ("", None),
+    "BaseModel": ("._models", "BaseModel"),
+    "OpenintWithRawResponse": ("._views", "OpenintWithRawResponse"),
+    "AsyncOpenintWithRawResponse": ("._views", "AsyncOpenintWithRawResponse"),
+    "OpenintWithStreamedResponse": ("._views", "OpenintWithStreamedResponse"),
+    "AsyncOpenintWithStreamedResponse": ("._views", "AsyncOpenintWithStreamedResponse"),
+    **{
+        n: (".pagination", n)
+        for n in ("AsyncOffsetPage", "AsyncOffsetPagination", "AsyncPaginator", "SyncOffsetPage", "SyncOffsetPagination")
+    },
+    **{
+        n: (".types", n)
+        for n in (
+            "CheckConnectionResponse",
+            "Connection",
+            "Connector",
+            "ConnectorConfig",
+            "ConnectorStatus",
+            "ConnectorStatusResponse",
+            "CreateTokenResponse",
+            "Customer",
+            "CustomerSummary",
+            "DeleteConnectionResponse",
+            "DeleteConnectorConfigResponse",
+            "Event",
+            "HealthEchoResponse",
+            "HealthResponse",
+            "Integration",
+            "ListConnectorsResponse",
+            "MessageTemplate",
+            "Schemas",
+            "Scope",
+            "Viewer",
+            "WebhookResponse",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'openint' has no attribute {name!r}")
+    module = importlib.import_module(where[0] or ".types", __name__)
+    value = module if where[1] is None else getattr(module, where[1])
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.2.0"
 
-# The official SDK's defaults, under its names.
-DEFAULT_MAX_RETRIES = 2
-DEFAULT_TIMEOUT = 60.0
 __title__ = "openint"
 
 
@@ -87,6 +148,14 @@ def library_path() -> str:
 
 __all__ = [
     "ABI_VERSION",
+    "DefaultAioHttpClient",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+    "NoneType",
+    "RequestOptions",
+    "Timeout",
+    "AsyncOpenintWithStreamedResponse",
+    "OpenintWithStreamedResponse",
     "APIConnectionError",
     "APIError",
     "APIProtocolError",

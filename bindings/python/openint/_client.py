@@ -2,30 +2,45 @@
 
 HTTP, retries, timeouts, validation and the end of a listing all live in the Rust core; this
 module turns arguments into the ABI's JSON text and results into models, pages and
-exceptions. The operation methods themselves are generated (``_methods.py``).
+exceptions. The operation methods themselves are generated (``_methods.py``); the raw and
+streamed views are in ``_views.py``.
 """
 
 from __future__ import annotations
 
-import datetime
-import functools
-import time
+import operator
+import os
+import platform
+import sys
 from ctypes import byref
-from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Type, TypeVar, Union
 
 from . import _call, _ffi, _logging
-from ._exceptions import APIResponseValidationError
+from ._base_client import check_http_client
+from ._exceptions import APIResponseValidationError, InvalidArgumentError
 from ._handle import Handle
-from ._methods import ALIASES, NULLABLE, OPERATIONS, AsyncMethods, SyncMethods
-from ._models import decode_json, expect_object
+from ._methods import NULLABLE, AsyncMethods, SyncMethods
+from ._ops import OPERATIONS, check_path_params
 from ._params import Seconds, call_options, encode_params, json_arg, user_agent, with_user_agent
-from ._response import APIResponse, read_body, response_fields
-from ._types import NOT_GIVEN, NotGiven
-from .pagination import AsyncOffsetPagination, AsyncPaginator, SyncOffsetPagination
+from ._response import Headers, Request, read_body
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout
+
+if TYPE_CHECKING:
+    from ._views import (
+        AsyncOpenintWithRawResponse,
+        AsyncOpenintWithStreamedResponse,
+        OpenintWithRawResponse,
+        OpenintWithStreamedResponse,
+    )
 
 _lib = _ffi.lib
 _OK = 0
 _NOT_COPYABLE = "{} owns a native handle and cannot be pickled; make a new one in the other process"
+DEFAULT_BASE_URL = "https://api.openint.dev/v1"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_MAX_RETRIES = 2
+_LIB_VERSION = _lib.openint_version().decode()
 
 
 class _Options(dict):  # type: ignore[type-arg]
@@ -35,21 +50,56 @@ class _Options(dict):  # type: ignore[type-arg]
         return "<client options>"
 
 
+def _split_timeout(timeout: Any) -> "tuple[Any, Any]":
+    """(per-attempt timeout, connect timeout) from a number, a timedelta, None or an
+    ``httpx.Timeout``-like object (its ``read`` bounds an attempt, its ``connect`` the
+    connection)."""
+    if isinstance(timeout, NotGiven):
+        return DEFAULT_TIMEOUT, None
+    if hasattr(timeout, "read") and hasattr(timeout, "connect"):
+        attempt = next((t for t in (timeout.read, timeout.write, timeout.pool) if t is not None), None)
+        return attempt, timeout.connect
+    return timeout, None
+
+
+def _env(name: str) -> Optional[str]:
+    return os.environ.get(name) or None
+
+
+def _platform_headers(version: str, is_async: bool) -> Dict[str, str]:
+    """The official SDK's platform headers (servers count languages and versions by them)."""
+    return {
+        "X-Stainless-Lang": "python",
+        "X-Stainless-Package-Version": version,
+        "X-Stainless-OS": {"linux": "Linux", "darwin": "MacOS", "win32": "Windows"}.get(sys.platform, sys.platform),
+        "X-Stainless-Arch": platform.machine().lower() or "unknown",
+        "X-Stainless-Runtime": platform.python_implementation(),
+        "X-Stainless-Runtime-Version": platform.python_version(),
+        "X-Stainless-Async": "async:asyncio" if is_async else "false",
+    }
+
+
+_C = TypeVar("_C", bound="_BaseClient")
+
+
 class _BaseClient(Handle):
     """Options and the native client, shared by the sync and the async client."""
 
     _free_fn = _lib.openint_client_free
     _what = "client"
+    _is_async = False
 
     def __init__(
         self,
         *,
         token: Optional[str] = None,
         base_url: Optional[str] = None,
-        timeout: Optional[Seconds] = 60.0,
-        max_retries: int = 2,
-        default_headers: Optional[Mapping[str, str]] = None,
+        timeout: Any = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Optional[Mapping[str, Any]] = None,
         default_query: Optional[Mapping[str, object]] = None,
+        http_client: Any = None,
+        _strict_response_validation: bool = False,
         connect_timeout: Optional[Seconds] = None,
         total_timeout: Optional[Seconds] = None,
         max_body_bytes: Optional[int] = None,
@@ -68,18 +118,22 @@ class _BaseClient(Handle):
         self._ptr = None  # so that __del__ is safe when validation below raises
         from . import __version__
 
-        if isinstance(timeout, NotGiven):
-            timeout = 60.0
+        if max_retries is None:
+            raise TypeError("max_retries cannot be None. If you want to disable retries, pass `0`")
+        if isinstance(max_retries, bool) or not hasattr(max_retries, "__index__"):
+            raise TypeError(f"max_retries must be an int, got {type(max_retries).__name__}")
+        max_retries = operator.index(max_retries)
+        check_http_client(http_client)
+        attempt, connect = _split_timeout(timeout)
+        if connect_timeout is None:
+            connect_timeout = connect
         agent = user_agent(__version__, _ffi.lib.openint_version().decode())
-        headers = with_user_agent(default_headers, agent)
-        from ._types import Omit
-
+        headers: Dict[str, Any] = {**_platform_headers(__version__, self._is_async)}
+        headers.update(with_user_agent(default_headers, agent))
         for name, value in list(headers.items()):
             if isinstance(value, Omit):
                 del headers[name]
         if default_query is not None and not isinstance(default_query, Mapping):
-            from ._exceptions import InvalidArgumentError
-
             raise InvalidArgumentError(
                 f'options: "default_query" must be a mapping, got {type(default_query).__name__}'
             )
@@ -88,7 +142,7 @@ class _BaseClient(Handle):
             {
                 "token": token,
                 "base_url": base_url,
-                "timeout": timeout,
+                "timeout": attempt,
                 "connect_timeout": connect_timeout,
                 "total_timeout": total_timeout,
                 "max_retries": max_retries,
@@ -114,8 +168,28 @@ class _BaseClient(Handle):
             raise _ffi.take_error(status, err)
         super().__init__(ptr)
         self.max_retries = max_retries
-        self.timeout = timeout
+        self._timeout = timeout
+        self._headers = headers
         self._default_query = dict(default_query) if default_query else None
+        self._strict_response_validation = bool(_strict_response_validation)
+        # As the core resolves them (the environment when left out), for the attributes; kept
+        # where no repr shows them.
+        self._resolved = _Options(
+            token=token if token is not None else _env("OPENINT_API_KEY"),
+            base_url=base_url or _env("OPENINT_BASE_URL") or DEFAULT_BASE_URL,
+        )
+
+    @property
+    def token(self) -> Optional[str]:
+        """The token: as given, else ``$OPENINT_API_KEY`` (None when neither)."""
+        token: Optional[str] = self._resolved["token"]
+        return token
+
+    @property
+    def base_url(self) -> str:
+        """The base URL: as given, else ``$OPENINT_BASE_URL``, else the default."""
+        url: str = self._resolved["base_url"]
+        return url
 
     def __repr__(self) -> str:
         # Deliberately shows no option: the token must never reach a log.
@@ -125,43 +199,62 @@ class _BaseClient(Handle):
         return self.closed
 
     @property
-    def token(self) -> Optional[str]:
-        """The token given to the constructor (None: the core read ``OPENINT_API_KEY``)."""
-        token: Optional[str] = self._init_args.get("token")
-        return token
+    def timeout(self) -> Any:
+        """As given; by default the official SDK's default, ``Timeout(60.0, connect=5.0)``."""
+        if not isinstance(self._timeout, NotGiven):
+            return self._timeout
+        return Timeout(DEFAULT_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
 
     @property
-    def base_url(self) -> Optional[str]:
-        """The base URL given to the constructor (None: ``OPENINT_BASE_URL`` or the default)."""
-        url: Optional[str] = self._init_args.get("base_url")
-        return url
+    def default_headers(self) -> Dict[str, Any]:
+        """The headers sent with every request (``Authorization`` is added by the core)."""
+        return dict(self._headers)
+
+    @property
+    def default_query(self) -> Dict[str, object]:
+        return dict(self._default_query or {})
+
+    @property
+    def auth_headers(self) -> Dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     def copy(
-        self,
+        self: _C,
         *,
         token: Optional[str] = None,
         base_url: Optional[str] = None,
         timeout: Any = NOT_GIVEN,
-        max_retries: Any = NOT_GIVEN,
-        default_headers: Optional[Mapping[str, str]] = None,
-        set_default_headers: Optional[Mapping[str, str]] = None,
+        http_client: Any = None,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        default_headers: Optional[Mapping[str, Any]] = None,
+        set_default_headers: Optional[Mapping[str, Any]] = None,
         default_query: Optional[Mapping[str, object]] = None,
         set_default_query: Optional[Mapping[str, object]] = None,
-        **options: Any,
-    ) -> Any:
+        connect_timeout: Optional[Seconds] = None,
+        total_timeout: Optional[Seconds] = None,
+        max_body_bytes: Optional[int] = None,
+        prefetch: Optional[int] = None,
+        proxy: Any = None,
+        tls_ca_file: Optional[str] = None,
+        tls_ca_pem: Optional[str] = None,
+        tls_roots: Optional[str] = None,
+        tls_client_cert_file: Optional[str] = None,
+        tls_client_cert_pem: Optional[str] = None,
+        tls_client_key_file: Optional[str] = None,
+        tls_client_key_pem: Optional[str] = None,
+    ) -> _C:
         """A new client with this one's options, some replaced (as the official ``copy``):
-        ``default_headers``/``default_query`` are merged in, ``set_default_*`` replace.
-        Any constructor option (``connect_timeout``, ``prefetch``, ...) may be given too. The
+        ``default_headers``/``default_query`` are merged in, ``set_default_*`` replace. The
         copy has its own native client (and connection pool); closing one leaves the other."""
         if default_headers is not None and set_default_headers is not None:
             raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
         if default_query is not None and set_default_query is not None:
             raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
         args = dict(self._init_args)
-        if token is not None:
-            args["token"] = token
-        if base_url is not None:
-            args["base_url"] = base_url
+        given = dict(locals())
+        for name in ("token", "base_url", "http_client", *_EXTRA_OPTIONS):
+            if given[name] is not None:
+                args[name] = given[name]
         if not isinstance(timeout, NotGiven):
             args["timeout"] = timeout
         if not isinstance(max_retries, NotGiven):
@@ -174,20 +267,16 @@ class _BaseClient(Handle):
             args["default_query"] = {**(args["default_query"] or {}), **default_query}
         elif set_default_query is not None:
             args["default_query"] = set_default_query
-        unknown = set(options) - set(args)
-        if unknown:
-            raise TypeError(f"copy() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
-        args.update(options)
         return type(self)(**args)
 
     # Alias for inline use: client.with_options(timeout=10).get_connection(...)
     with_options = copy
 
-    def __copy__(self) -> Any:
+    def __copy__(self: _C) -> _C:
         # A copy sharing the native pointer would free it twice: copy the options instead.
         return self.copy()
 
-    def __deepcopy__(self, memo: Any) -> Any:
+    def __deepcopy__(self: _C, memo: Any) -> _C:
         return self.copy()
 
     def __reduce_ex__(self, protocol: Any) -> Any:
@@ -206,10 +295,25 @@ class _BaseClient(Handle):
             timeout, max_retries, extra_headers, extra_query, extra_body, None, prefetch, self._default_query
         )
 
+    def _request_of(self, method: str, url: str, extra_headers: Optional[Mapping[str, Any]]) -> Request:
+        """What a response's ``http_request`` shows (see :class:`Request`)."""
+        headers = dict(self._headers)
+        for name, value in (extra_headers or {}).items():
+            for k in [k for k in headers if k.lower() == name.lower()]:
+                del headers[k]
+            if value is not None and not isinstance(value, Omit):
+                headers[name] = value
+        for name in [k for k in headers if k.lower() == "user-agent"]:
+            headers[name] = f"{headers[name]} openint-rust/{_LIB_VERSION}"  # the core appends it
+        if self.token:
+            headers["Authorization"] = "Bearer [redacted]"
+        return Request(method, url, Headers(list(headers.items())))
+
     # --- the generic calls, with a cancel handle (None: none) -------------------------------
 
     def _call_with(self, op: str, params: Dict[str, Any], options: Optional[bytes], cancel: Any) -> Any:
         """`openint_client_call_with`: the OpenintResponse (the caller frees it)."""
+        check_path_params(op, params)
         encoded = encode_params(params, NULLABLE[op])
         ptr = self._acquire()
         resp = _ffi.ResponseP()
@@ -234,25 +338,36 @@ class _BaseClient(Handle):
             raise _ffi.take_error(status, err)
         return resp
 
-    def _decode(self, op: str, model: Any, resp: Any) -> Any:
+    def _parse_body(self, op: str, model: str, body: bytes, resp: Any = None) -> Any:
+        from ._models import model_class, validate_json
+
         try:
-            body = read_body(resp)
-            try:
-                return model(expect_object(decode_json(body, f"the answer to {op}"), f"the answer to {op}"))
-            except APIResponseValidationError as e:
-                # The core accepted the answer; say which one Python could not use.
+            return validate_json(
+                model_class(model), body, f"the answer to {op}", strict=self._strict_response_validation
+            )
+        except APIResponseValidationError as e:
+            # The core accepted the answer; say which one Python could not use.
+            o = OPERATIONS[op]
+            e.method = o.method
+            e.body = body[:65536].decode("utf-8", "replace")
+            if resp is not None:
                 e.status_code = _lib.openint_response_status(resp)
-                e.method = _METHODS.get(op)
                 rid = _lib.openint_response_request_id(resp)
                 e.request_id = None if rid is None else rid.decode("utf-8", "replace")
-                e.body = body[:65536].decode("utf-8", "replace")
-                e.display = f"HTTP {e.status_code}: {e.message} ({e.method} {op})"
-                raise
+            e.display = f"HTTP {e.status_code}: {e.message} ({o.method} {op})"
+            raise
+
+    def _decode(self, op: str, model: str, resp: Any) -> Any:
+        try:
+            return self._parse_body(op, model, read_body(resp), resp)
         finally:
             _lib.openint_response_free(resp)
 
     def _list_with(self, op: str, params: Dict[str, Any], options: Optional[bytes], cancel: Any) -> Any:
-        """`openint_client_list`: the first OpenintPage (the caller owns it)."""
+        """`openint_client_list`: the first native page."""
+        from ._page import PageHandle
+
+        check_path_params(op, params)
         encoded = encode_params(params, NULLABLE[op])
         ptr = self._acquire()
         page = _ffi.PageP()
@@ -272,7 +387,86 @@ class _BaseClient(Handle):
             self._release()
         if status != _OK:
             raise _ffi.take_error(status, err)
-        return page
+        return PageHandle(page)
+
+    def _raw_request(
+        self, method: str, path: str, query: Any, body: Any, options: Optional[bytes], cancel: Any
+    ) -> Any:
+        """`openint_client_request` (``client.get/post/...``): the OpenintResponse."""
+        import json
+
+        query_json = None if query is None else json.dumps(dict(query)).encode()
+        body_json = None if body is None else json.dumps(body).encode()
+        ptr = self._acquire()
+        resp = _ffi.ResponseP()
+        err = _ffi.ErrorP()
+        args = (ptr, method.upper().encode(), path.encode(), query_json, body_json, options)
+        try:
+            if cancel is None:
+                status = _call.call(_lib.openint_client_request, args, (byref(resp), byref(err)))
+            else:
+                status = _lib.openint_client_request(*args, cancel, byref(resp), byref(err))
+        except BaseException:
+            _lib.openint_error_free(err)
+            _lib.openint_response_free(resp)
+            raise
+        finally:
+            self._release()
+        if status != _OK:
+            raise _ffi.take_error(status, err)
+        return resp
+
+    def _cast(self, cast_to: Any, resp: Any, what: str) -> Any:
+        """A raw request's answer as ``cast_to``: a model class, ``str`` (text), ``bytes``,
+        ``None``/``NoneType`` (nothing), anything else the decoded JSON."""
+        try:
+            body = read_body(resp)
+        finally:
+            _lib.openint_response_free(resp)
+        if cast_to is None or cast_to is type(None):
+            return None
+        if cast_to is str:
+            return body.decode("utf-8", "replace")
+        if cast_to is bytes:
+            return body
+        from ._json import decode_json
+
+        if isinstance(cast_to, type):
+            from ._models import BaseModel, validate_json
+
+            if issubclass(cast_to, BaseModel):
+                return validate_json(cast_to, body, what, strict=self._strict_response_validation)
+        return decode_json(body, what)
+
+    def _raw_args(self, path: str, body: Any, options: Optional[RequestOptions]) -> "tuple[Any, Any, Optional[bytes]]":
+        opts: Dict[str, Any] = dict(options or {})
+        unknown = set(opts) - {"headers", "params", "max_retries", "timeout", "extra_json", "idempotency_key"}
+        if unknown:
+            raise InvalidArgumentError(f'options: unknown request options {", ".join(sorted(unknown))}')
+        if opts.get("extra_json"):
+            body = {**(body or {}), **opts["extra_json"]}
+        headers = dict(opts.get("headers") or {})
+        if opts.get("idempotency_key"):
+            headers["Idempotency-Key"] = opts["idempotency_key"]
+        query = {**(self._default_query or {}), **(opts.get("params") or {})} or None
+        encoded = call_options(opts.get("timeout"), opts.get("max_retries"), headers or None, None, None)
+        return query, body, encoded
+
+
+_EXTRA_OPTIONS = (
+    "connect_timeout",
+    "total_timeout",
+    "max_body_bytes",
+    "prefetch",
+    "proxy",
+    "tls_ca_file",
+    "tls_ca_pem",
+    "tls_roots",
+    "tls_client_cert_file",
+    "tls_client_cert_pem",
+    "tls_client_key_file",
+    "tls_client_key_pem",
+)
 
 
 class Openint(SyncMethods, _BaseClient):
@@ -285,14 +479,17 @@ class Openint(SyncMethods, _BaseClient):
     - ``token``: default ``$OPENINT_API_KEY``; empty means none.
     - ``base_url``: default ``$OPENINT_BASE_URL``, else ``https://api.openint.dev/v1``. It
       includes the API version.
-    - ``timeout``: seconds (or a timedelta) per attempt; None means the library's 60 s.
+    - ``timeout``: seconds (or a timedelta, or an ``httpx.Timeout``: its ``read`` and
+      ``connect``) per attempt; None means the library's 60 s.
     - ``max_retries``: retries of a failed attempt (connection errors, timeouts, 408, 409,
       429, 5xx; for POSTs that create something only when the request provably never reached
       the server or the server said so), waiting as ``Retry-After`` says, else backing off.
     - ``default_headers``: sent with every request (``User-Agent`` is set unless given here;
       an ``Omit()`` value removes a header); ``default_query``: added to every request's query.
+    - ``http_client``: only None or a default client made without arguments (see
+      ``DefaultHttpxClient``); the options below do what an httpx client would.
     - Beyond the official SDK: ``connect_timeout`` (default 5 s), ``total_timeout`` (bound of
-      a call across its retries; default none), ``max_body_bytes`` (default 256 MiB),
+      a call across its retries; default none), ``max_body_bytes`` (default 64 MiB),
       ``prefetch`` (pages a listing keeps in flight, 1..64), ``proxy`` (URL, or False for
       none), ``tls_ca_file``/``tls_ca_pem``, ``tls_roots`` ("system" or "webpki"),
       ``tls_client_cert_file|_pem`` with ``tls_client_key_file|_pem`` (mutual TLS).
@@ -303,17 +500,62 @@ class Openint(SyncMethods, _BaseClient):
     ``client.copy(...)`` make a new client with the same options; pickling is refused.
     """
 
-    def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
+    def _request(self, op: str, model: str, params: Dict[str, Any], options: Optional[bytes]) -> Any:
         return self._decode(op, model, self._call_with(op, params, options, None))
 
-    def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
-        return SyncOffsetPagination(self._list_with(op, params, options, None), model)
+    def _list(self, op: str, model: str, params: Dict[str, Any], options: Optional[bytes]) -> Any:
+        from ._models import model_class
+        from .pagination import SyncOffsetPagination
+
+        return SyncOffsetPagination._build(
+            self._list_with(op, params, options, None), model_class(model), self._strict_response_validation
+        )
 
     @property
     def with_raw_response(self) -> "OpenintWithRawResponse":
         """``client.with_raw_response.get_connection(...)`` returns an :class:`APIResponse`
-        (status, headers, request id, retries, body) whose ``parse()`` gives the model."""
+        (status, headers, request, retries, body) whose ``parse()`` gives the model."""
+        from ._views import OpenintWithRawResponse
+
         return OpenintWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> "OpenintWithStreamedResponse":
+        """``with client.with_streaming_response.get_connection(...) as response:``."""
+        from ._views import OpenintWithStreamedResponse
+
+        return OpenintWithStreamedResponse(self)
+
+    def _generic(self, method: str, path: str, cast_to: Any, body: Any, options: Any) -> Any:
+        query, body, encoded = self._raw_args(path, body, options)
+        resp = self._raw_request(method, path, query, body, encoded, None)
+        return self._cast(cast_to, resp, f"the answer to {method.upper()} {path}")
+
+    def get(self, path: str, *, cast_to: Type[Any], options: Optional[RequestOptions] = None) -> Any:
+        """A GET of a path the SDK has no method for, with the client's auth, retries and
+        errors; ``cast_to`` a model class (or ``object`` for the decoded JSON). ``options``:
+        ``headers``, ``params`` (query), ``timeout``, ``max_retries``, ``extra_json``."""
+        return self._generic("GET", path, cast_to, None, options)
+
+    def post(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return self._generic("POST", path, cast_to, body, options)
+
+    def put(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return self._generic("PUT", path, cast_to, body, options)
+
+    def patch(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return self._generic("PATCH", path, cast_to, body, options)
+
+    def delete(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return self._generic("DELETE", path, cast_to, body, options)
 
 
 class AsyncOpenint(AsyncMethods, _BaseClient):
@@ -326,21 +568,68 @@ class AsyncOpenint(AsyncMethods, _BaseClient):
     :class:`AsyncPaginator`: ``await`` it for the first page, or ``async for`` over it.
     """
 
-    async def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
+    _is_async = True
+
+    async def _request(self, op: str, model: str, params: Dict[str, Any], options: Optional[bytes]) -> Any:
         return await _call.run_async(lambda cancel: self._decode(op, model, self._call_with(op, params, options, cancel)))
 
-    def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
-        async def first() -> AsyncOffsetPagination[Any]:
+    def _list(self, op: str, model: str, params: Dict[str, Any], options: Optional[bytes]) -> Any:
+        from ._models import model_class
+        from .pagination import AsyncOffsetPagination, AsyncPaginator
+
+        async def first() -> Any:
+            item = model_class(model)
             return await _call.run_async(
-                lambda cancel: AsyncOffsetPagination(self._list_with(op, params, options, cancel), model)
+                lambda cancel: AsyncOffsetPagination._build(
+                    self._list_with(op, params, options, cancel), item, self._strict_response_validation
+                )
             )
 
         return AsyncPaginator(first)
 
     @property
     def with_raw_response(self) -> "AsyncOpenintWithRawResponse":
-        """``await client.with_raw_response.get_connection(...)`` gives an :class:`APIResponse`."""
+        """``await client.with_raw_response.get_connection(...)`` gives an :class:`AsyncAPIResponse`."""
+        from ._views import AsyncOpenintWithRawResponse
+
         return AsyncOpenintWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> "AsyncOpenintWithStreamedResponse":
+        """``async with client.with_streaming_response.get_connection(...) as response:``."""
+        from ._views import AsyncOpenintWithStreamedResponse
+
+        return AsyncOpenintWithStreamedResponse(self)
+
+    async def _generic(self, method: str, path: str, cast_to: Any, body: Any, options: Any) -> Any:
+        query, body, encoded = self._raw_args(path, body, options)
+        what = f"the answer to {method.upper()} {path}"
+        return await _call.run_async(
+            lambda cancel: self._cast(cast_to, self._raw_request(method, path, query, body, encoded, cancel), what)
+        )
+
+    async def get(self, path: str, *, cast_to: Type[Any], options: Optional[RequestOptions] = None) -> Any:
+        return await self._generic("GET", path, cast_to, None, options)
+
+    async def post(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return await self._generic("POST", path, cast_to, body, options)
+
+    async def put(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return await self._generic("PUT", path, cast_to, body, options)
+
+    async def patch(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return await self._generic("PATCH", path, cast_to, body, options)
+
+    async def delete(
+        self, path: str, *, cast_to: Type[Any], body: Any = None, options: Optional[RequestOptions] = None
+    ) -> Any:
+        return await self._generic("DELETE", path, cast_to, body, options)
 
     async def close(self) -> None:  # type: ignore[override]
         """Frees the client (after calls in flight return)."""
@@ -355,100 +644,6 @@ class AsyncOpenint(AsyncMethods, _BaseClient):
     async def __aexit__(self, *exc: object) -> None:
         Handle.close(self)
 
-
-# --- raw responses --------------------------------------------------------------------------
-
-
-def _raw_from_response(op: str, model: Any, resp: Any, elapsed: float) -> "APIResponse[Any]":
-    try:
-        fields = response_fields(resp)
-    finally:
-        _lib.openint_response_free(resp)
-    return APIResponse(
-        **fields,
-        method=_METHODS.get(op, ""),
-        operation=op,
-        elapsed=datetime.timedelta(seconds=elapsed),
-        parser=lambda r: model(expect_object(r.json(), f"the answer to {op}")),
-    )
-
-
-def _raw_from_page(op: str, page: Any, elapsed: float) -> "APIResponse[Any]":
-    fields = page._response()
-    fields["content"] = page._json_bytes()
-    return APIResponse(
-        **fields,
-        method="GET",
-        operation=op,
-        elapsed=datetime.timedelta(seconds=elapsed),
-        parser=lambda r: page,
-    )
-
-
-class _RawView:
-    """Runs a client's methods with `_request`/`_list` answering raw responses."""
-
-    __slots__ = ("_client",)
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-
-    def _options(self, *args: Any) -> Optional[bytes]:
-        return self._client._options(*args)  # type: ignore[no-any-return]
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name not in OPERATIONS.values() and name not in ALIASES:
-            raise AttributeError(f"with_raw_response has no method {name!r}: it offers the operation methods")
-        return functools.partial(getattr(type(self._client), name), self)
-
-
-class OpenintWithRawResponse(_RawView):
-    """``client.with_raw_response``: every operation method, answering an :class:`APIResponse`."""
-
-    __slots__ = ()
-
-    def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
-        start = time.monotonic()
-        resp = self._client._call_with(op, params, options, None)
-        return _raw_from_response(op, model, resp, time.monotonic() - start)
-
-    def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
-        start = time.monotonic()
-        page: SyncOffsetPagination[Any] = SyncOffsetPagination(self._client._list_with(op, params, options, None), model)
-        return _raw_from_page(op, page, time.monotonic() - start)
-
-    if TYPE_CHECKING:  # every method answers an APIResponse
-
-        def __getattr__(self, name: str) -> Callable[..., APIResponse[Any]]: ...
-
-
-class AsyncOpenintWithRawResponse(_RawView):
-    """``client.with_raw_response`` of an :class:`AsyncOpenint`: awaitables of :class:`APIResponse`."""
-
-    __slots__ = ()
-
-    async def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
-        client = self._client
-        start = time.monotonic()
-        resp = await _call.run_async(lambda cancel: client._call_with(op, params, options, cancel))
-        return _raw_from_response(op, model, resp, time.monotonic() - start)
-
-    async def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any:
-        client = self._client
-        start = time.monotonic()
-        page: AsyncOffsetPagination[Any] = await _call.run_async(
-            lambda cancel: AsyncOffsetPagination(client._list_with(op, params, options, cancel), model)
-        )
-        return _raw_from_page(op, page, time.monotonic() - start)
-
-
-def _operation_methods() -> Dict[str, str]:
-    import json
-
-    return {o["id"]: o["method"] for o in json.loads(_lib.openint_operations_json())}
-
-
-_METHODS = _operation_methods()
 
 # The official SDK exports its clients under these names too.
 Client = Openint

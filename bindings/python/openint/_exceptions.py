@@ -116,6 +116,14 @@ class APIError(OpenintError):
             text += f" (request id {self.request_id})"
         return text + (f" (after {self.retries} retries)" if self.retries else "")
 
+    @property
+    def request(self) -> Any:
+        """The failed request (the official ``e.request``): ``method``, ``url`` (never with
+        credentials) and ``headers`` (empty: the core does not keep them)."""
+        from ._response import Headers, Request
+
+        return Request(self.method or "", self.url or "", Headers([]))
+
 
 class APIStatusError(APIError):
     """The server answered with a non-2xx HTTP status (``status_code``). This class itself is
@@ -125,13 +133,28 @@ class APIStatusError(APIError):
     kind = Status.API_STATUS
     status_code: int
 
-    def __init__(self, message: str, *, status_code: int, **kw: Any) -> None:
+    def __init__(self, message: str, *, status_code: int, body_text: Optional[str] = None, **kw: Any) -> None:
         super().__init__(message, **kw)
         self.status_code = status_code
+        self._body_text = body_text
 
     def __str__(self) -> str:
-        # The same one-line shape as the Rust core's Display.
-        return f"HTTP {self.status_code}" + (f" {self.code}" if self.code else "") + ": " + super().__str__()
+        # The official SDK's shape: "Error code: 404 - {'message': ..., 'code': ...}" for a
+        # JSON body, else the body's text, else the code alone.
+        if self.body is not None and not isinstance(self.body, str):
+            return f"Error code: {self.status_code} - {self.body}"
+        text = (self._body_text or "").strip()
+        return text or f"Error code: {self.status_code}"
+
+    @property
+    def response(self) -> Any:
+        """The answer (the official ``e.response``): ``status_code``, ``text``, ``json()``,
+        ``headers`` (the request id, when there was one), ``request``, ``url``."""
+        from ._response import Headers, Response
+
+        headers = Headers([("x-request-id", self.request_id)] if self.request_id else [])
+        text = self._body_text if self._body_text is not None else ("" if self.body is None else str(self.body))
+        return Response(self.status_code, text, self.request, headers)
 
 
 class BadRequestError(APIStatusError):
@@ -278,6 +301,7 @@ def make_error(
         )
         if issubclass(cls, APIStatusError):
             kw["status_code"] = http_status
+            kw["body_text"] = body
         elif issubclass(cls, APIResponseValidationError):
             kw["status_code"] = http_status or 200
         return cls(message, **kw)

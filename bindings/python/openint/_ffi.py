@@ -12,7 +12,7 @@ import os
 import sys
 from ctypes import POINTER, c_bool, c_char_p, c_double, c_int64, c_size_t, c_uint16, c_uint32
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Sequence
 
 from ._exceptions import OpenintError, make_error
 
@@ -28,7 +28,7 @@ LIBRARY_ENV_ALIAS = "OPENINT_LIBRARY"
 class _Opaque(ctypes.Structure):
     """Base of the opaque handle types: never instantiated, only pointed to."""
 
-    _fields_: ClassVar[list[Any]] = []
+    _fields_: ClassVar[Sequence[Any]] = ()
 
 
 class Client(_Opaque):
@@ -120,6 +120,8 @@ SIGNATURES: dict[str, tuple[object, tuple[object, ...]]] = {
     "openint_response_header_count": (c_size_t, (ResponseP,)),
     "openint_response_header_at": (c_bool, (ResponseP, c_size_t, POINTER(CStr), POINTER(CStr))),
     "openint_response_request_id": (c_char_p, (ResponseP,)),
+    "openint_response_method": (c_char_p, (ResponseP,)),
+    "openint_response_url": (c_char_p, (ResponseP,)),
     "openint_response_retries": (c_uint32, (ResponseP,)),
     "openint_response_free": (None, (ResponseP,)),
     "openint_cancel_new": (Status, (POINTER(CancelP), _E)),

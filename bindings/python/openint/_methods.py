@@ -10,27 +10,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Literal, Mapping, Optional, Sequence, Union
 
-from ._models import (
-    CheckConnectionResponse,
-    Connection,
-    Connector,
-    ConnectorConfig,
-    ConnectorStatusResponse,
-    CreateTokenResponse,
-    Customer,
-    CustomerSummary,
-    DeleteConnectionResponse,
-    DeleteConnectorConfigResponse,
-    Event,
-    HealthEchoResponse,
-    HealthResponse,
-    MessageTemplate,
-    Viewer,
-    WebhookResponse,
-)
 from ._params import Seconds
 from ._types import NOT_GIVEN, NotGiven
-from .pagination import AsyncPaginator, SyncOffsetPagination
+
+if TYPE_CHECKING:  # the models import pydantic: the client loads them on its first answer
+    from ._response import APIResponse, AsyncAPIResponse, AsyncResponseContextManager, ResponseContextManager
+    from .pagination import AsyncOffsetPagination, AsyncPaginator, SyncOffsetPagination
+    from .types import (
+        CheckConnectionResponse,
+        Connection,
+        Connector,
+        ConnectorConfig,
+        ConnectorStatusResponse,
+        CreateTokenResponse,
+        Customer,
+        CustomerSummary,
+        DeleteConnectionResponse,
+        DeleteConnectorConfigResponse,
+        Event,
+        HealthEchoResponse,
+        HealthResponse,
+        MessageTemplate,
+        Viewer,
+        WebhookResponse,
+    )
 
 Headers = Mapping[str, Any]
 Query = Mapping[str, object]
@@ -103,9 +106,9 @@ class SyncMethods:
 
     if TYPE_CHECKING:
 
-        def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any: ...
+        def _request(self, op: str, model: str, params: Dict[str, Any], options: Any) -> Any: ...
 
-        def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any: ...
+        def _list(self, op: str, model: str, params: Dict[str, Any], options: Any) -> Any: ...
 
         def _options(
             self,
@@ -115,7 +118,7 @@ class SyncMethods:
             extra_query: Any,
             extra_body: Any,
             prefetch: Any = None,
-        ) -> Optional[bytes]: ...
+        ) -> Any: ...
 
     def list_connectors(
         self,
@@ -142,7 +145,7 @@ class SyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listConnectors",
-            Connector,
+            "Connector",
             {"limit": limit, "offset": offset, "expand": expand},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -166,7 +169,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "getConnectorConfig",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"id": id, "expand": expand},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -194,7 +197,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "updateConnectorConfig",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"id": id, "display_name": display_name, "disabled": disabled, "config": config},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -219,7 +222,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "deleteConnectorConfig",
-            DeleteConnectorConfigResponse,
+            "DeleteConnectorConfigResponse",
             {"id": id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -251,7 +254,7 @@ class SyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listConnectorConfigs",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"limit": limit, "offset": offset, "expand": expand, "connector_names": connector_names, "search_query": search_query},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -281,7 +284,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "createConnectorConfig",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"connector_name": connector_name, "display_name": display_name, "disabled": disabled, "metadata": metadata, "config": config},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -309,7 +312,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "getConnection",
-            Connection,
+            "Connection",
             {"id": id, "include_secrets": include_secrets, "refresh_policy": refresh_policy, "expand": expand},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -332,7 +335,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "deleteConnection",
-            DeleteConnectionResponse,
+            "DeleteConnectionResponse",
             {"id": id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -368,7 +371,7 @@ class SyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listConnections",
-            Connection,
+            "Connection",
             {"limit": limit, "offset": offset, "connector_names": connector_names, "customer_id": customer_id, "connector_config_id": connector_config_id, "include_secrets": include_secrets, "expand": expand, "search_query": search_query, "refresh_policy": refresh_policy},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -395,7 +398,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "createConnection",
-            Connection,
+            "Connection",
             {"connector_config_id": connector_config_id, "metadata": metadata, "customer_id": customer_id, "data": data, "check_connection": check_connection},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -420,7 +423,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "createToken",
-            CreateTokenResponse,
+            "CreateTokenResponse",
             {"customer_id": customer_id, "validity_in_seconds": validity_in_seconds, "connect_options": connect_options},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -443,7 +446,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "checkConnection",
-            CheckConnectionResponse,
+            "CheckConnectionResponse",
             {"id": id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -478,7 +481,7 @@ class SyncMethods:
             include_prompt = True
         return self._list(  # type: ignore[no-any-return]
             "listEvents",
-            Event,
+            "Event",
             {"limit": limit, "offset": offset, "search_query": search_query, "include_prompt": include_prompt, "since": since},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -502,7 +505,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "upsertCustomer",
-            Customer,
+            "Customer",
             {"id": id, "metadata": metadata},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -532,7 +535,7 @@ class SyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listCustomers",
-            CustomerSummary,
+            "CustomerSummary",
             {"limit": limit, "offset": offset, "search_query": search_query},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -554,7 +557,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "health",
-            HealthResponse,
+            "HealthResponse",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -581,7 +584,7 @@ class SyncMethods:
             extra_body = {**body, **(extra_body or {})}
         return self._request(  # type: ignore[no-any-return]
             "healthEcho",
-            HealthEchoResponse,
+            "HealthEchoResponse",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -603,7 +606,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "connectorStatus",
-            ConnectorStatusResponse,
+            "ConnectorStatusResponse",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -625,7 +628,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "viewer",
-            Viewer,
+            "Viewer",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -653,7 +656,7 @@ class SyncMethods:
             extra_body = {**body, **(extra_body or {})}
         return self._request(  # type: ignore[no-any-return]
             "handleWebhook",
-            WebhookResponse,
+            "WebhookResponse",
             {"connector_name": connector_name},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -678,7 +681,7 @@ class SyncMethods:
         """
         return self._request(  # type: ignore[no-any-return]
             "messageTemplate",
-            MessageTemplate,
+            "MessageTemplate",
             {"language": language, "use_environment_variables": use_environment_variables, "customer_id": customer_id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -691,9 +694,9 @@ class AsyncMethods:
 
     if TYPE_CHECKING:
 
-        async def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any: ...
+        async def _request(self, op: str, model: str, params: Dict[str, Any], options: Any) -> Any: ...
 
-        def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any: ...
+        def _list(self, op: str, model: str, params: Dict[str, Any], options: Any) -> Any: ...
 
         def _options(
             self,
@@ -703,7 +706,7 @@ class AsyncMethods:
             extra_query: Any,
             extra_body: Any,
             prefetch: Any = None,
-        ) -> Optional[bytes]: ...
+        ) -> Any: ...
 
     def list_connectors(
         self,
@@ -730,7 +733,7 @@ class AsyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listConnectors",
-            Connector,
+            "Connector",
             {"limit": limit, "offset": offset, "expand": expand},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -754,7 +757,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "getConnectorConfig",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"id": id, "expand": expand},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -782,7 +785,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "updateConnectorConfig",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"id": id, "display_name": display_name, "disabled": disabled, "config": config},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -807,7 +810,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "deleteConnectorConfig",
-            DeleteConnectorConfigResponse,
+            "DeleteConnectorConfigResponse",
             {"id": id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -839,7 +842,7 @@ class AsyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listConnectorConfigs",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"limit": limit, "offset": offset, "expand": expand, "connector_names": connector_names, "search_query": search_query},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -869,7 +872,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "createConnectorConfig",
-            ConnectorConfig,
+            "ConnectorConfig",
             {"connector_name": connector_name, "display_name": display_name, "disabled": disabled, "metadata": metadata, "config": config},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -897,7 +900,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "getConnection",
-            Connection,
+            "Connection",
             {"id": id, "include_secrets": include_secrets, "refresh_policy": refresh_policy, "expand": expand},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -920,7 +923,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "deleteConnection",
-            DeleteConnectionResponse,
+            "DeleteConnectionResponse",
             {"id": id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -956,7 +959,7 @@ class AsyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listConnections",
-            Connection,
+            "Connection",
             {"limit": limit, "offset": offset, "connector_names": connector_names, "customer_id": customer_id, "connector_config_id": connector_config_id, "include_secrets": include_secrets, "expand": expand, "search_query": search_query, "refresh_policy": refresh_policy},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -983,7 +986,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "createConnection",
-            Connection,
+            "Connection",
             {"connector_config_id": connector_config_id, "metadata": metadata, "customer_id": customer_id, "data": data, "check_connection": check_connection},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1008,7 +1011,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "createToken",
-            CreateTokenResponse,
+            "CreateTokenResponse",
             {"customer_id": customer_id, "validity_in_seconds": validity_in_seconds, "connect_options": connect_options},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1031,7 +1034,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "checkConnection",
-            CheckConnectionResponse,
+            "CheckConnectionResponse",
             {"id": id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1066,7 +1069,7 @@ class AsyncMethods:
             include_prompt = True
         return self._list(  # type: ignore[no-any-return]
             "listEvents",
-            Event,
+            "Event",
             {"limit": limit, "offset": offset, "search_query": search_query, "include_prompt": include_prompt, "since": since},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -1090,7 +1093,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "upsertCustomer",
-            Customer,
+            "Customer",
             {"id": id, "metadata": metadata},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1120,7 +1123,7 @@ class AsyncMethods:
         """
         return self._list(  # type: ignore[no-any-return]
             "listCustomers",
-            CustomerSummary,
+            "CustomerSummary",
             {"limit": limit, "offset": offset, "search_query": search_query},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body, prefetch),
         )
@@ -1142,7 +1145,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "health",
-            HealthResponse,
+            "HealthResponse",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1169,7 +1172,7 @@ class AsyncMethods:
             extra_body = {**body, **(extra_body or {})}
         return await self._request(  # type: ignore[no-any-return]
             "healthEcho",
-            HealthEchoResponse,
+            "HealthEchoResponse",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1191,7 +1194,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "connectorStatus",
-            ConnectorStatusResponse,
+            "ConnectorStatusResponse",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1213,7 +1216,7 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "viewer",
-            Viewer,
+            "Viewer",
             {},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1241,7 +1244,7 @@ class AsyncMethods:
             extra_body = {**body, **(extra_body or {})}
         return await self._request(  # type: ignore[no-any-return]
             "handleWebhook",
-            WebhookResponse,
+            "WebhookResponse",
             {"connector_name": connector_name},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
@@ -1266,8 +1269,1164 @@ class AsyncMethods:
         """
         return await self._request(  # type: ignore[no-any-return]
             "messageTemplate",
-            MessageTemplate,
+            "MessageTemplate",
             {"language": language, "use_environment_variables": use_environment_variables, "customer_id": customer_id},
             self._options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
+
+
+# The raw and streamed views (``client.with_raw_response`` / ``with_streaming_response``),
+# for type checkers only: at run time the views run the methods above (see _views.py).
+if TYPE_CHECKING:
+
+    class RawSyncMethods:
+        __slots__ = ()
+
+        def list_connectors(
+            self,
+            *,
+            expand: Union[Optional[Sequence[Literal["schemas"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> APIResponse[SyncOffsetPagination[Connector]]: ...
+
+        def get_connector_config(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[ConnectorConfig]: ...
+
+        get_conector_config = get_connector_config
+
+        def update_connector_config(
+            self,
+            id: str,
+            *,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[ConnectorConfig]: ...
+
+        upsert_connnector_config = update_connector_config
+
+        def delete_connector_config(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[DeleteConnectorConfigResponse]: ...
+
+        def list_connector_configs(
+            self,
+            *,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> APIResponse[SyncOffsetPagination[ConnectorConfig]]: ...
+
+        list_connnector_configs = list_connector_configs
+        list_connection_configs = list_connector_configs
+
+        def create_connector_config(
+            self,
+            *,
+            connector_name: str,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[ConnectorConfig]: ...
+
+        create_connnector_config = create_connector_config
+
+        def get_connection(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[Connection]: ...
+
+        def delete_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[DeleteConnectionResponse]: ...
+
+        def list_connections(
+            self,
+            *,
+            connector_config_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            customer_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> APIResponse[SyncOffsetPagination[Connection]]: ...
+
+        def create_connection(
+            self,
+            *,
+            connector_config_id: str,
+            customer_id: str,
+            data: Mapping[str, object],
+            check_connection: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[Connection]: ...
+
+        def create_token(
+            self,
+            customer_id: str,
+            *,
+            connect_options: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            validity_in_seconds: Union[Optional[float], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[CreateTokenResponse]: ...
+
+        def check_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[CheckConnectionResponse]: ...
+
+        def list_events(
+            self,
+            *,
+            include_prompt: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            since: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Sequence[Literal["prompt"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> APIResponse[SyncOffsetPagination[Event]]: ...
+
+        def upsert_customer(
+            self,
+            *,
+            id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[Customer]: ...
+
+        def list_customers(
+            self,
+            *,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> APIResponse[SyncOffsetPagination[CustomerSummary]]: ...
+
+        def health(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[HealthResponse]: ...
+
+        def health_echo(
+            self,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[HealthEchoResponse]: ...
+
+        def connector_status(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[ConnectorStatusResponse]: ...
+
+        def get_current_user(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[Viewer]: ...
+
+        def handle_webhook(
+            self,
+            connector_name: str,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[WebhookResponse]: ...
+
+        def get_message_template(
+            self,
+            *,
+            customer_id: str,
+            language: Union[Optional[Literal["javascript"]], NotGiven] = NOT_GIVEN,
+            use_environment_variables: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> APIResponse[MessageTemplate]: ...
+
+
+    class RawAsyncMethods:
+        __slots__ = ()
+
+        async def list_connectors(
+            self,
+            *,
+            expand: Union[Optional[Sequence[Literal["schemas"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncAPIResponse[AsyncOffsetPagination[Connector]]: ...
+
+        async def get_connector_config(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[ConnectorConfig]: ...
+
+        get_conector_config = get_connector_config
+
+        async def update_connector_config(
+            self,
+            id: str,
+            *,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[ConnectorConfig]: ...
+
+        upsert_connnector_config = update_connector_config
+
+        async def delete_connector_config(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[DeleteConnectorConfigResponse]: ...
+
+        async def list_connector_configs(
+            self,
+            *,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncAPIResponse[AsyncOffsetPagination[ConnectorConfig]]: ...
+
+        list_connnector_configs = list_connector_configs
+        list_connection_configs = list_connector_configs
+
+        async def create_connector_config(
+            self,
+            *,
+            connector_name: str,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[ConnectorConfig]: ...
+
+        create_connnector_config = create_connector_config
+
+        async def get_connection(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[Connection]: ...
+
+        async def delete_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[DeleteConnectionResponse]: ...
+
+        async def list_connections(
+            self,
+            *,
+            connector_config_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            customer_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncAPIResponse[AsyncOffsetPagination[Connection]]: ...
+
+        async def create_connection(
+            self,
+            *,
+            connector_config_id: str,
+            customer_id: str,
+            data: Mapping[str, object],
+            check_connection: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[Connection]: ...
+
+        async def create_token(
+            self,
+            customer_id: str,
+            *,
+            connect_options: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            validity_in_seconds: Union[Optional[float], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[CreateTokenResponse]: ...
+
+        async def check_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[CheckConnectionResponse]: ...
+
+        async def list_events(
+            self,
+            *,
+            include_prompt: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            since: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Sequence[Literal["prompt"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncAPIResponse[AsyncOffsetPagination[Event]]: ...
+
+        async def upsert_customer(
+            self,
+            *,
+            id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[Customer]: ...
+
+        async def list_customers(
+            self,
+            *,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncAPIResponse[AsyncOffsetPagination[CustomerSummary]]: ...
+
+        async def health(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[HealthResponse]: ...
+
+        async def health_echo(
+            self,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[HealthEchoResponse]: ...
+
+        async def connector_status(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[ConnectorStatusResponse]: ...
+
+        async def get_current_user(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[Viewer]: ...
+
+        async def handle_webhook(
+            self,
+            connector_name: str,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[WebhookResponse]: ...
+
+        async def get_message_template(
+            self,
+            *,
+            customer_id: str,
+            language: Union[Optional[Literal["javascript"]], NotGiven] = NOT_GIVEN,
+            use_environment_variables: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncAPIResponse[MessageTemplate]: ...
+
+
+    class StreamedSyncMethods:
+        __slots__ = ()
+
+        def list_connectors(
+            self,
+            *,
+            expand: Union[Optional[Sequence[Literal["schemas"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> ResponseContextManager[SyncOffsetPagination[Connector]]: ...
+
+        def get_connector_config(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[ConnectorConfig]: ...
+
+        get_conector_config = get_connector_config
+
+        def update_connector_config(
+            self,
+            id: str,
+            *,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[ConnectorConfig]: ...
+
+        upsert_connnector_config = update_connector_config
+
+        def delete_connector_config(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[DeleteConnectorConfigResponse]: ...
+
+        def list_connector_configs(
+            self,
+            *,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> ResponseContextManager[SyncOffsetPagination[ConnectorConfig]]: ...
+
+        list_connnector_configs = list_connector_configs
+        list_connection_configs = list_connector_configs
+
+        def create_connector_config(
+            self,
+            *,
+            connector_name: str,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[ConnectorConfig]: ...
+
+        create_connnector_config = create_connector_config
+
+        def get_connection(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[Connection]: ...
+
+        def delete_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[DeleteConnectionResponse]: ...
+
+        def list_connections(
+            self,
+            *,
+            connector_config_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            customer_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> ResponseContextManager[SyncOffsetPagination[Connection]]: ...
+
+        def create_connection(
+            self,
+            *,
+            connector_config_id: str,
+            customer_id: str,
+            data: Mapping[str, object],
+            check_connection: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[Connection]: ...
+
+        def create_token(
+            self,
+            customer_id: str,
+            *,
+            connect_options: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            validity_in_seconds: Union[Optional[float], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[CreateTokenResponse]: ...
+
+        def check_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[CheckConnectionResponse]: ...
+
+        def list_events(
+            self,
+            *,
+            include_prompt: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            since: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Sequence[Literal["prompt"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> ResponseContextManager[SyncOffsetPagination[Event]]: ...
+
+        def upsert_customer(
+            self,
+            *,
+            id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[Customer]: ...
+
+        def list_customers(
+            self,
+            *,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> ResponseContextManager[SyncOffsetPagination[CustomerSummary]]: ...
+
+        def health(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[HealthResponse]: ...
+
+        def health_echo(
+            self,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[HealthEchoResponse]: ...
+
+        def connector_status(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[ConnectorStatusResponse]: ...
+
+        def get_current_user(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[Viewer]: ...
+
+        def handle_webhook(
+            self,
+            connector_name: str,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[WebhookResponse]: ...
+
+        def get_message_template(
+            self,
+            *,
+            customer_id: str,
+            language: Union[Optional[Literal["javascript"]], NotGiven] = NOT_GIVEN,
+            use_environment_variables: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> ResponseContextManager[MessageTemplate]: ...
+
+
+    class StreamedAsyncMethods:
+        __slots__ = ()
+
+        def list_connectors(
+            self,
+            *,
+            expand: Union[Optional[Sequence[Literal["schemas"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncResponseContextManager[AsyncOffsetPagination[Connector]]: ...
+
+        def get_connector_config(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[ConnectorConfig]: ...
+
+        get_conector_config = get_connector_config
+
+        def update_connector_config(
+            self,
+            id: str,
+            *,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[ConnectorConfig]: ...
+
+        upsert_connnector_config = update_connector_config
+
+        def delete_connector_config(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[DeleteConnectorConfigResponse]: ...
+
+        def list_connector_configs(
+            self,
+            *,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector", "connector.schemas", "connection_count"]]], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncResponseContextManager[AsyncOffsetPagination[ConnectorConfig]]: ...
+
+        list_connnector_configs = list_connector_configs
+        list_connection_configs = list_connector_configs
+
+        def create_connector_config(
+            self,
+            *,
+            connector_name: str,
+            config: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            disabled: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            display_name: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[ConnectorConfig]: ...
+
+        create_connnector_config = create_connector_config
+
+        def get_connection(
+            self,
+            id: str,
+            *,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[Connection]: ...
+
+        def delete_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[DeleteConnectionResponse]: ...
+
+        def list_connections(
+            self,
+            *,
+            connector_config_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            connector_names: Union[Optional[Sequence[str]], NotGiven] = NOT_GIVEN,
+            customer_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Optional[Sequence[Literal["connector"]]], NotGiven] = NOT_GIVEN,
+            include_secrets: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            refresh_policy: Union[Optional[Literal["none", "force", "auto"]], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncResponseContextManager[AsyncOffsetPagination[Connection]]: ...
+
+        def create_connection(
+            self,
+            *,
+            connector_config_id: str,
+            customer_id: str,
+            data: Mapping[str, object],
+            check_connection: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[Connection]: ...
+
+        def create_token(
+            self,
+            customer_id: str,
+            *,
+            connect_options: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            validity_in_seconds: Union[Optional[float], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[CreateTokenResponse]: ...
+
+        def check_connection(
+            self,
+            id: str,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[CheckConnectionResponse]: ...
+
+        def list_events(
+            self,
+            *,
+            include_prompt: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            since: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            expand: Union[Sequence[Literal["prompt"]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncResponseContextManager[AsyncOffsetPagination[Event]]: ...
+
+        def upsert_customer(
+            self,
+            *,
+            id: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            metadata: Union[Optional[Mapping[str, object]], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[Customer]: ...
+
+        def list_customers(
+            self,
+            *,
+            limit: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            offset: Union[Optional[int], NotGiven] = NOT_GIVEN,
+            search_query: Union[Optional[str], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+            prefetch: Optional[int] = None,
+        ) -> AsyncResponseContextManager[AsyncOffsetPagination[CustomerSummary]]: ...
+
+        def health(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[HealthResponse]: ...
+
+        def health_echo(
+            self,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[HealthEchoResponse]: ...
+
+        def connector_status(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[ConnectorStatusResponse]: ...
+
+        def get_current_user(
+            self,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[Viewer]: ...
+
+        def handle_webhook(
+            self,
+            connector_name: str,
+            body: Union[Body, NotGiven] = NOT_GIVEN,
+            *,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[WebhookResponse]: ...
+
+        def get_message_template(
+            self,
+            *,
+            customer_id: str,
+            language: Union[Optional[Literal["javascript"]], NotGiven] = NOT_GIVEN,
+            use_environment_variables: Union[Optional[bool], NotGiven] = NOT_GIVEN,
+            extra_headers: Optional[Headers] = None,
+            extra_query: Optional[Query] = None,
+            extra_body: Optional[Body] = None,
+            timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN,
+            max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        ) -> AsyncResponseContextManager[MessageTemplate]: ...
 

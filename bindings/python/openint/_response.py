@@ -1,19 +1,21 @@
-"""Raw responses (``client.with_raw_response.<method>(...)``), shaped like the official SDK's
-``APIResponse``: ``status_code``, ``headers``, ``request_id``, ``retries_taken``, ``text()``,
-``json()``, ``parse()``.
+"""Raw and streamed responses (``client.with_raw_response`` / ``with_streaming_response``),
+shaped like the official SDK's ``APIResponse``: ``status_code``, ``headers``, ``http_request``,
+``url``, ``elapsed``, ``retries_taken``, ``read()``, ``text()``, ``json()``, ``iter_bytes()``,
+``iter_lines()``, ``parse()``.
 
-The core's OpenintResponse is copied out (status, headers, body) and freed at once, so a
-raw response is a plain Python object: no handle to close, safe to keep, copy or pickle.
+The core reads an answer whole before it returns, so the body is already in memory: a
+streamed response is the same object, open until its ``with`` block ends. The core's
+OpenintResponse is copied out (status, headers, body) and freed at once.
 """
 
 from __future__ import annotations
 
 import datetime
 from ctypes import byref, c_size_t, string_at
-from typing import Any, Callable, Dict, Generic, Iterator, List, Mapping, Optional, Tuple, TypeVar
+from typing import Any, AsyncIterator, Callable, Dict, Generic, Iterator, List, Mapping, Optional, Tuple, TypeVar
 
 from . import _ffi
-from ._models import decode_json
+from ._json import decode_json
 
 R = TypeVar("R")
 
@@ -21,13 +23,13 @@ _lib = _ffi.lib
 
 
 class Headers(Mapping[str, str]):
-    """Response headers: case-insensitive lookup, arrival order, repeated names kept
-    (``get_list``); ``headers["x"]`` is the first value, like ``httpx.Headers.get``."""
+    """Headers: case-insensitive lookup, arrival order, repeated names kept (``get_list``);
+    ``headers["x"]`` is the first value, like ``httpx.Headers.get``."""
 
     __slots__ = ("_items",)
 
     def __init__(self, items: List[Tuple[str, str]]) -> None:
-        self._items = items
+        self._items = [(k.lower(), v) for k, v in items]
 
     def __getitem__(self, name: str) -> str:
         lower = name.lower()
@@ -60,6 +62,46 @@ class Headers(Mapping[str, str]):
         return f"Headers({self._items!r})"
 
 
+class Request:
+    """The request a response answers: ``method`` and ``url`` as the core sent them (after
+    same-origin redirects; never with credentials), and ``headers``: those this package set
+    (its defaults, yours, the per-call ones; ``Authorization`` shown redacted), to which the
+    core adds ``Accept`` and ``Content-Type``."""
+
+    __slots__ = ("method", "url", "headers")
+
+    def __init__(self, method: str, url: str, headers: Headers) -> None:
+        self.method = method
+        self.url = url
+        self.headers = headers
+
+    def __repr__(self) -> str:
+        return f"<Request('{self.method}', '{self.url}')>"
+
+
+class Response:
+    """What an error keeps of the answer that caused it (the official ``e.response``):
+    ``status_code``, ``headers`` (the request id, when there was one: the core keeps no other
+    header of an error answer), ``text``, ``content``, ``json()``, ``request``."""
+
+    def __init__(self, status_code: int, text: str, request: Request, headers: Headers) -> None:
+        self.status_code = status_code
+        self.text = text
+        self.content = text.encode()
+        self.request = request
+        self.headers = headers
+
+    @property
+    def url(self) -> str:
+        return self.request.url
+
+    def json(self) -> Any:
+        return decode_json(self.content, "the error body")
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code}]>"
+
+
 def _text(addr: Any) -> str:
     return string_at(addr).decode("utf-8", "replace")
 
@@ -80,16 +122,22 @@ def read_body(resp: Any) -> bytes:
     return string_at(addr, n.value) if addr else b""
 
 
-class APIResponse(Generic[R]):
-    """The HTTP answer of one call, before (or beside) its decoding into a model.
+def response_fields(resp: Any, with_body: bool = True) -> Dict[str, Any]:
+    """Everything a raw response needs from an OpenintResponse (which may be lent by a page)."""
+    rid = _lib.openint_response_request_id(resp)
+    return {
+        "status_code": _lib.openint_response_status(resp),
+        "headers": read_headers(resp),
+        "content": read_body(resp) if with_body else b"",
+        "request_id": None if rid is None else rid.decode("utf-8", "replace"),
+        "retries_taken": _lib.openint_response_retries(resp),
+        # The request as the core sent it.
+        "method": (_lib.openint_response_method(resp) or b"").decode(),
+        "url": (_lib.openint_response_url(resp) or b"").decode("utf-8", "replace"),
+    }
 
-    - ``status_code``, ``headers`` (case-insensitive), ``request_id`` (``x-request-id`` or
-      ``request-id``, None when the server sent none), ``retries_taken``, ``elapsed``,
-      ``method`` and ``operation`` (the operationId).
-    - ``read()`` the body's bytes, ``text()`` as text, ``json()`` decoded, ``parse()`` the
-      model the method returns without ``with_raw_response`` (for a listing: its page).
-    """
 
+class _BaseResponse(Generic[R]):
     def __init__(
         self,
         *,
@@ -98,21 +146,31 @@ class APIResponse(Generic[R]):
         content: bytes,
         request_id: Optional[str],
         retries_taken: int,
-        method: str,
+        request: Request,
         operation: str,
         elapsed: datetime.timedelta,
-        parser: Callable[["APIResponse[R]"], R],
+        parser: Callable[[bytes], R],
+        closed: bool = True,
     ) -> None:
         self.status_code = status_code
         self.headers = headers
         self.content = content
         self.request_id = request_id
         self.retries_taken = retries_taken
-        self.method = method
+        self.http_request = request
         self.operation = operation
         self.elapsed = elapsed
         self._parser = parser
         self._parsed: Any = _UNSET
+        self._closed = closed
+
+    @property
+    def method(self) -> str:
+        return self.http_request.method
+
+    @property
+    def url(self) -> str:
+        return self.http_request.url
 
     @property
     def http_version(self) -> str:
@@ -120,7 +178,44 @@ class APIResponse(Generic[R]):
 
     @property
     def is_closed(self) -> bool:
-        return True  # the body was read whole
+        """True once closed; a raw response is (its body was read whole), a streamed one when
+        its ``with`` block ends."""
+        return self._closed
+
+    def _parse(self, to: Any) -> Any:
+        if to is not None:
+            from ._models import validate_json
+
+            return validate_json(to, self.content, f"the answer to {self.operation}")
+        if self._parsed is _UNSET:
+            self._parsed = self._parser(self.content)
+        return self._parsed
+
+    def _lines(self) -> Iterator[str]:
+        return iter(self.content.decode("utf-8", "replace").splitlines())
+
+    def _chunks(self, chunk_size: Optional[int]) -> Iterator[bytes]:
+        size = chunk_size or len(self.content) or 1
+        for i in range(0, len(self.content), size):
+            yield self.content[i : i + size]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] {self.method} {self.operation}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a raw response cannot be pickled: pickle response.json() or response.parse().to_dict()")
+
+
+class APIResponse(_BaseResponse[R]):
+    """The HTTP answer of one call, before (or beside) its decoding into a model.
+
+    - ``status_code``, ``headers`` (case-insensitive), ``request_id`` (``x-request-id`` or
+      ``request-id``), ``retries_taken``, ``elapsed``, ``http_request``, ``method``, ``url``
+      and ``operation`` (the operationId).
+    - ``read()`` the body's bytes, ``text()``, ``json()``, ``iter_bytes()``, ``iter_lines()``;
+      ``parse()`` the model the method returns without ``with_raw_response`` (for a listing,
+      its first page); ``parse(to=Model)`` another model.
+    """
 
     def read(self) -> bytes:
         return self.content
@@ -131,35 +226,87 @@ class APIResponse(Generic[R]):
     def json(self) -> Any:
         return decode_json(self.content, f"the body of {self.operation}")
 
-    def parse(self) -> R:
+    def parse(self, *, to: Any = None) -> R:
         """The method's usual result, decoded once and kept."""
-        if self._parsed is _UNSET:
-            self._parsed = self._parser(self)
-        return self._parsed  # type: ignore[no-any-return]
+        return self._parse(to)  # type: ignore[no-any-return]
+
+    def iter_bytes(self, chunk_size: Optional[int] = None) -> Iterator[bytes]:
+        return self._chunks(chunk_size)
+
+    def iter_text(self, chunk_size: Optional[int] = None) -> Iterator[str]:
+        return (c.decode("utf-8", "replace") for c in self._chunks(chunk_size))
+
+    def iter_lines(self) -> Iterator[str]:
+        return self._lines()
 
     def close(self) -> None:
-        pass
-
-    def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.method} {self.operation}>"
-
-    def __reduce__(self) -> Any:
-        raise TypeError("an APIResponse cannot be pickled: pickle response.json() or response.parse().to_dict()")
+        self._closed = True
 
 
-# Awaiting the raw response of an AsyncOpenint call gives the same class.
-AsyncAPIResponse = APIResponse
+class AsyncAPIResponse(_BaseResponse[R]):
+    """:class:`APIResponse` of an :class:`AsyncOpenint`: the same, with awaitable readers."""
+
+    async def read(self) -> bytes:
+        return self.content
+
+    async def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    async def json(self) -> Any:
+        return decode_json(self.content, f"the body of {self.operation}")
+
+    async def parse(self, *, to: Any = None) -> R:
+        return self._parse(to)  # type: ignore[no-any-return]
+
+    async def iter_bytes(self, chunk_size: Optional[int] = None) -> AsyncIterator[bytes]:
+        for chunk in self._chunks(chunk_size):
+            yield chunk
+
+    async def iter_text(self, chunk_size: Optional[int] = None) -> AsyncIterator[str]:
+        for chunk in self._chunks(chunk_size):
+            yield chunk.decode("utf-8", "replace")
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        for line in self._lines():
+            yield line
+
+    async def close(self) -> None:
+        self._closed = True
+
+
+class ResponseContextManager(Generic[R]):
+    """``with client.with_streaming_response.<method>(...) as response``: the request is made
+    on entering; the response is open inside the block and closed after it."""
+
+    def __init__(self, make: Callable[[], "APIResponse[R]"]) -> None:
+        self._make = make
+        self._response: Optional[APIResponse[R]] = None
+
+    def __enter__(self) -> "APIResponse[R]":
+        response = self._make()
+        self._response = response
+        return response
+
+    def __exit__(self, *exc: object) -> None:
+        if self._response is not None:
+            self._response.close()
+
+
+class AsyncResponseContextManager(Generic[R]):
+    """``async with client.with_streaming_response.<method>(...) as response``."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._response: Optional[AsyncAPIResponse[R]] = None
+
+    async def __aenter__(self) -> "AsyncAPIResponse[R]":
+        response: AsyncAPIResponse[R] = await self._make()
+        self._response = response
+        return response
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._response is not None:
+            await self._response.close()
+
 
 _UNSET: Any = object()
-
-
-def response_fields(resp: Any, with_body: bool = True) -> Dict[str, Any]:
-    """Everything a raw response needs from an OpenintResponse (which may be lent by a page)."""
-    rid = _lib.openint_response_request_id(resp)
-    return {
-        "status_code": _lib.openint_response_status(resp),
-        "headers": read_headers(resp),
-        "content": read_body(resp) if with_body else b"",
-        "request_id": None if rid is None else rid.decode("utf-8", "replace"),
-        "retries_taken": _lib.openint_response_retries(resp),
-    }

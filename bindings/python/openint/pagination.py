@@ -1,18 +1,18 @@
-"""Pages of a listing, shaped like the official SDK's ``SyncOffsetPagination`` and
-``AsyncOffsetPagination``.
+"""Pages of a listing: pydantic models shaped like the official SDK's ``SyncOffsetPagination``
+and ``AsyncOffsetPagination`` (``items``, ``total``, ``offset``, ``limit``), over the core's
+pagination engine.
 
-The core decides when a listing ends (``openint_page_has_next`` / ``openint_page_next``): the
-real server's ``total`` and ``has_next_page`` cannot be trusted, so nothing here reads them to
-decide. A walk over the items holds one page at a time and frees each page it fetched itself
-as soon as it moves on, so memory stays flat however long the listing. With ``prefetch`` k > 1
-the core keeps k pages in flight; items still come out in order, once each.
+A page is validated from the bytes of its answer in one pass of pydantic-core (items become
+models there; no ``json.loads``). The core decides when a listing ends (the real server's
+``total`` and ``has_next_page`` cannot be trusted), so nothing here reads them to decide. A
+walk over the items holds one page at a time and frees each native page it fetched itself
+as soon as it moves on, so memory stays flat however long the listing. With ``prefetch``
+k > 1 the core keeps k pages in flight; items still come out in order, once each.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from ctypes import byref, c_bool, c_int64, c_size_t, string_at
 from typing import (
     Any,
     AsyncIterator,
@@ -24,196 +24,177 @@ from typing import (
     Iterator,
     List,
     Optional,
+    Type,
     TypeVar,
 )
 
-from . import _call, _ffi
+import pydantic
+from pydantic import PrivateAttr
+
+from . import _call
 from ._exceptions import APIResponseValidationError
-from ._handle import Handle
-from ._models import BaseModel, Connector, decode_json
+from ._json import decode_json, json_type
+from ._models import BaseModel, validate_value
+from ._page import PageHandle
 from ._params import Seconds, next_timeout
 
-__all__ = ["SyncOffsetPagination", "SyncOffsetPage", "AsyncOffsetPagination", "AsyncOffsetPage", "AsyncPaginator"]
+__all__ = ["SyncOffsetPagination", "SyncOffsetPage", "AsyncOffsetPagination", "AsyncOffsetPage", "AsyncPaginator", "PageInfo"]
 
-T = TypeVar("T", bound=BaseModel)
-P = TypeVar("P", bound="_Page[Any]")
-
-_lib = _ffi.lib
-_OK = 0
-_END = 100
-# "Not fetched yet", as opposed to None: "fetched, and the listing is over".
-_UNKNOWN: Any = object()
+_T = TypeVar("_T")
+P = TypeVar("P", bound="_BasePage[Any]")
+# (page class, item model) -> the parametrized page class (pydantic's own lookup is slower).
+_PAGE_CLASSES: Dict[Any, Any] = {}
+_NOT_COPYABLE = "an openint page cannot be {}: it owns native memory; use to_dict() for its content"
+_NO_NEXT = "No next page expected; please check `.has_next_page()` before calling `.get_next_page()`."
 
 
-def _not_an_object(item: Any, index: int) -> Any:
-    from ._models import _json_type
+class PageInfo:
+    """Where the next page starts (the official ``PageInfo``): ``params={"offset": n}``."""
 
-    raise APIResponseValidationError(f"item {index} of the page is a JSON {_json_type(item)}, not an object")
+    def __init__(self, *, params: Dict[str, object]) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"PageInfo(params={self.params!r})"
 
 
-class _Page(Handle, Generic[T]):
-    """What sync and async pages share: the envelope, the items, the HTTP answer."""
+class _PageState:
+    """A page's native page, its item model and strictness, and the next page once fetched."""
 
-    _free_fn = _lib.openint_page_free
-    _what = "page"
+    __slots__ = ("handle", "item_model", "strict", "fetched", "next")
 
-    def __init__(self, ptr: Any, model: Any = Connector) -> None:
-        super().__init__(ptr)
-        self._model = model
-        self._items: Optional[List[T]] = None
-        self._next: Any = _UNKNOWN
-        # The core's page is used by one thread at a time.
-        self._serial = threading.Lock()
+    def __init__(self, handle: Optional[PageHandle], item_model: Any, strict: bool) -> None:
+        self.handle = handle
+        self.item_model = item_model
+        self.strict = strict
+        self.fetched = False
+        self.next: Any = None
 
-    def _call(self, fn: Any, *args: Any) -> int:
-        ptr = self._acquire()
+
+_NO_STATE = _PageState(None, None, False)
+
+
+class _BasePage(BaseModel, Generic[_T]):
+    """What sync and async pages share: the envelope, the items, the native page."""
+
+    items: List[_T]
+    total: Optional[int] = None
+    offset: Optional[int] = None
+    limit: Optional[int] = None
+
+    # The native page and what fetching the next one needs (None for a page built by hand);
+    # one private attribute, read straight from __pydantic_private__ (pydantic's lookup of
+    # private attributes costs a Python call each, per page).
+    _s: Any = PrivateAttr(default=None)
+
+    @property
+    def _st(self) -> "_PageState":
+        state: Optional[_PageState] = self.__pydantic_private__["_s"]  # type: ignore[index]
+        return _NO_STATE if state is None else state
+
+    @property
+    def _handle(self) -> Optional[PageHandle]:
+        return self._st.handle
+
+    @classmethod
+    def _build(cls: Type[P], handle: PageHandle, item_model: Any, strict: bool = False) -> P:
+        """The page for a native page: ``cls`` parametrized with the item model, validated
+        from the page's bytes (``strict``: refused when it does not fit). The native page is
+        freed if that fails."""
+        key = (cls.__pydantic_generic_metadata__["origin"] or cls, item_model)
+        page_cls = _PAGE_CLASSES.get(key)
+        if page_cls is None:
+            page_cls = _PAGE_CLASSES[key] = key[0][item_model]  # type: ignore[index]
         try:
-            err = _ffi.ErrorP()
-            with self._serial:
-                status = fn(ptr, *args, byref(err))
-        finally:
-            self._release()
-        if status not in (_OK, _END):
-            raise _ffi.take_error(status, err)
-        return status  # type: ignore[no-any-return]
+            page = _validate_page(page_cls, item_model, handle, strict)
+        except BaseException:
+            handle.close()
+            raise
+        page.__pydantic_private__["_s"] = _PageState(handle, item_model, strict)
+        return page  # type: ignore[no-any-return]
 
-    def _int(self, fn: Any) -> Optional[int]:
-        out = c_int64()
-        self._call(fn, byref(out))
-        return None if out.value < 0 else out.value
+    def _get_page_items(self) -> List[_T]:
+        return self.items or []
 
-    def _lend(self, fn: Any, *args: Any) -> bytes:
-        """Text the core lends from this page (``fn(page, *args, &ptr, &len, &err)``), copied
-        while the page is held: the text dies with the page."""
-        out = _ffi.CStr()
-        n = c_size_t()
-        ptr = self._acquire()
-        try:
-            err = _ffi.ErrorP()
-            with self._serial:
-                status = fn(ptr, *args, byref(out), byref(n), byref(err))
-                if status == _OK:
-                    return string_at(out, n.value)
-        finally:
-            self._release()
-        raise _ffi.take_error(status, err)
+    def _native(self) -> PageHandle:
+        if self._handle is None:
+            raise RuntimeError("this page was not made by a listing: it has no following page")
+        return self._handle
 
-    def _json_bytes(self) -> bytes:
-        return self._lend(_lib.openint_page_json)
-
-    def _item_bytes(self, index: int) -> bytes:
-        return self._lend(_lib.openint_page_item, index)
-
-    @property
-    def items(self) -> List[T]:
-        """This page's items, decoded once (on first use) and kept. An item that is not a
-        JSON object, or is nested too deeply to decode, raises
-        :class:`APIResponseValidationError`."""
-        if self._items is None:
-            count = c_size_t()
-            self._call(_lib.openint_page_item_count, byref(count))
-            # One parse of the whole page is faster than one per item. The core has parsed
-            # this text already and found exactly these items; the count check guards that.
-            page = decode_json(self._json_bytes(), "the page")
-            raw = page.get("items") if type(page) is dict else None
-            if type(raw) is not list or len(raw) != count.value:
-                raw = [decode_json(self._item_bytes(i), f"item {i} of the page") for i in range(count.value)]
-            for i, x in enumerate(raw):
-                if type(x) is not dict:
-                    _not_an_object(x, i)
-            self._items = list(map(self._model, raw))
-        return self._items
-
-    @property
-    def total(self) -> Optional[int]:
-        """``total`` as the server sent it. On ``GET /connector`` the real server sends the
-        length of this page: never use it to decide whether more pages exist."""
-        return self._int(_lib.openint_page_total)
-
-    @property
-    def limit(self) -> Optional[int]:
-        return self._int(_lib.openint_page_limit)
-
-    @property
-    def offset(self) -> Optional[int]:
-        return self._int(_lib.openint_page_offset)
-
-    def _response(self) -> Dict[str, Any]:
-        from ._response import response_fields
-
-        ptr = self._acquire()
-        try:
-            with self._serial:
-                return response_fields(_lib.openint_page_response(ptr), with_body=False)
-        finally:
-            self._release()
+    def next_page_info(self) -> Optional[PageInfo]:
+        """Where the next page would start, or None when the core can tell this is the last."""
+        if self._handle is None or self._handle.closed or not self._handle.may_have_next():
+            return None
+        return PageInfo(params={"offset": (self.offset or 0) + len(self.items)})
 
     @property
     def request_id(self) -> Optional[str]:
         """The ``x-request-id`` (or ``request-id``) of the answer that brought this page."""
-        return self._response()["request_id"]  # type: ignore[no-any-return]
+        return self._native().response_fields()["request_id"]  # type: ignore[no-any-return]
 
     @property
     def retries_taken(self) -> int:
-        return self._response()["retries_taken"]  # type: ignore[no-any-return]
+        return self._native().response_fields()["retries_taken"]  # type: ignore[no-any-return]
 
-    def _may_have_next(self) -> bool:
-        more = c_bool()
-        self._call(_lib.openint_page_has_next, byref(more))
-        return more.value
+    def _json_bytes(self) -> bytes:
+        return self._native().json_bytes()
 
-    def _fetch_next(self, cancel: Any, options: Optional[bytes]) -> "Optional[_Page[T]]":
-        """The following page (a request), or None at the end."""
-        if not self._may_have_next():
-            return None
-        nxt = _ffi.PageP()
-        err = _ffi.ErrorP()
-        ptr = self._acquire()
-        try:
-            with self._serial:
-                status = _lib.openint_page_next_with(ptr, options, cancel, byref(nxt), byref(err))
-        finally:
-            self._release()
-        if status == _END:
-            return None
-        if status != _OK:
-            raise _ffi.take_error(status, err)
-        return type(self)(nxt, self._model)
+    def close(self) -> None:
+        """Frees the native page now (else it is freed when garbage-collected)."""
+        if self._handle is not None:
+            self._handle.close()
 
-    def _fetch_next_sync(self, options: Optional[bytes]) -> "Optional[_Page[T]]":
-        """`_fetch_next` interruptible by Ctrl-C on the main thread."""
-        if not self._may_have_next():
-            return None
-        nxt = _ffi.PageP()
-        err = _ffi.ErrorP()
-        ptr = self._acquire()
-        try:
-            with self._serial:
-                status = _call.call(_lib.openint_page_next_with, (ptr, options), (byref(nxt), byref(err)))
-        except BaseException:
-            _lib.openint_error_free(err)
-            _lib.openint_page_free(nxt)
-            raise
-        finally:
-            self._release()
-        if status == _END:
-            return None
-        if status != _OK:
-            raise _ffi.take_error(status, err)
-        return type(self)(nxt, self._model)
+    @property
+    def closed(self) -> bool:
+        return self._handle is None or self._handle.closed
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The whole page as the server sent it (envelope and items)."""
-        return decode_json(self._json_bytes(), "the page")  # type: ignore[no-any-return]
+    def __enter__(self: P) -> P:
+        return self
 
-    def to_json(self, *, indent: Optional[int] = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __repr__(self) -> str:
-        name = type(self).__name__
-        if self.closed:
-            return f"<{name} closed>"
-        return f"<{name} offset={self.offset} items={len(self.items)}>"
+        return f"<{type(self).__name__} offset={self.offset} items={len(self.items)}>"
+
+    # A page owns its native page: a copy would share it, a pickle would carry an address.
+    def __copy__(self: P) -> P:
+        raise TypeError(_NOT_COPYABLE.format("copied"))
+
+    def __deepcopy__(self: P, memo: Any = None) -> P:
+        raise TypeError(_NOT_COPYABLE.format("copied"))
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError(_NOT_COPYABLE.format("pickled"))
+
+
+def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle, strict: bool) -> Any:
+    raw = handle.json_bytes()
+    try:
+        page = page_cls.model_validate_json(raw)
+        if len(page.items) == handle.item_count():
+            return page
+    except pydantic.ValidationError as e:
+        if strict:
+            decode_json(raw, "the page")
+            raise APIResponseValidationError(f"the page does not match {page_cls.__name__}: {e}") from None
+    # The page does not fit the types (or the core found other items): item by item, from
+    # the items the core found, each typed where it fits.
+    data = decode_json(raw, "the page")
+    envelope = data if type(data) is dict else {}
+    count = handle.item_count()
+    items = envelope.get("items")
+    if type(items) is not list or len(items) != count:
+        items = [decode_json(handle.item_bytes(i), f"item {i} of the page") for i in range(count)]
+    for i, x in enumerate(items):
+        if type(x) is not dict:
+            raise APIResponseValidationError(f"item {i} of the page is a JSON {json_type(x)}, not an object")
+    fields = {k: v if type(v) is int else None for k, v in envelope.items() if k in ("total", "offset", "limit")}
+    page = page_cls.model_construct(items=[validate_value(item_model, x) for x in items], **fields)
+    extra = {k: v for k, v in envelope.items() if k not in ("items", "total", "offset", "limit")}
+    if extra:
+        page.__pydantic_extra__ = extra
+    return page
 
 
 def _timeout_options(timeout: Optional[Seconds]) -> Optional[bytes]:
@@ -221,7 +202,7 @@ def _timeout_options(timeout: Optional[Seconds]) -> Optional[bytes]:
     return None if t == 0 else json.dumps({"timeout": t}).encode()
 
 
-class SyncOffsetPagination(_Page[T]):
+class SyncOffsetPagination(_BasePage[_T], Generic[_T]):
     """One page of a listing.
 
     - ``items``: this page's items as models; ``total``, ``limit``, ``offset``: the envelope as
@@ -232,53 +213,59 @@ class SyncOffsetPagination(_Page[T]):
     - ``get_next_page()``: the following page; ``iter_pages()``: this page and the following.
     - Iterating the page yields every item from this page on, across pages.
 
-    A page stays usable after its client is closed. ``close()`` or ``with`` frees it now;
-    otherwise it is freed when garbage-collected. Pages cannot be copied or pickled (they
-    own native memory): ``to_dict()`` gives their content.
+    A page stays usable after its client is closed. ``close()`` or ``with`` frees its native
+    memory now; otherwise it is freed when garbage-collected.
     """
 
-    def _take_next(self, options: Optional[bytes] = None) -> "Optional[SyncOffsetPagination[T]]":
+    def _take_next(self, options: Optional[bytes] = None) -> "Optional[SyncOffsetPagination[_T]]":
         # Handed over, not kept: a page never holds on to the ones after it.
-        nxt, self._next = self._next, _UNKNOWN
-        return self._fetch_next_sync(options) if nxt is _UNKNOWN else nxt  # type: ignore[return-value]
+        st = self._st
+        if st.fetched:
+            nxt, st.next, st.fetched = st.next, None, False
+            return nxt  # type: ignore[no-any-return]
+        handle = self._native().fetch_next(None, options, interruptible=True)
+        return None if handle is None else type(self)._build(handle, st.item_model, st.strict)
 
     def has_next_page(self) -> bool:
         """Whether a page with items follows (may fetch it; see the class doc)."""
-        if self._next is _UNKNOWN:
-            self._next = self._fetch_next_sync(None)
-        return self._next is not None
+        st = self._st
+        if st.handle is None:
+            return False
+        if not st.fetched:
+            st.next, st.fetched = self._take_next(), True
+        return st.next is not None
 
-    def get_next_page(self, *, timeout: Optional[Seconds] = None) -> "SyncOffsetPagination[T]":
+    def get_next_page(self, *, timeout: Optional[Seconds] = None) -> "SyncOffsetPagination[_T]":
         """The following page. Raises RuntimeError when there is none (check
         ``has_next_page()`` first, as with the official SDK). ``timeout`` bounds this fetch,
         retries included; by default the options of the call that made the first page hold."""
-        nxt = self._take_next(_timeout_options(timeout))
+        nxt = self._take_next(_timeout_options(timeout)) if self._handle is not None else None
         if nxt is None:
-            raise RuntimeError("No next page expected; please check `.has_next_page()` before calling `.get_next_page()`.")
+            raise RuntimeError(_NO_NEXT)
         return nxt
 
-    def iter_pages(self) -> "Iterator[SyncOffsetPagination[T]]":
+    def iter_pages(self) -> "Iterator[SyncOffsetPagination[_T]]":
         """This page, then each following one."""
         page = self
         while True:
             yield page
-            nxt = page._take_next()
+            nxt = page._take_next() if page._handle is not None else None
             if nxt is None:
                 return
             page = nxt
 
-    def __iter__(self) -> Iterator[T]:
+    def __iter__(self) -> Iterator[_T]:  # type: ignore[override]
         return _walk(self)
 
 
-def _walk(first: SyncOffsetPagination[T]) -> Iterator[T]:
+def _walk(first: SyncOffsetPagination[_T]) -> Iterator[_T]:
     """Every item from `first` on. A module function, not a method, so that the generator
     does not keep the first page alive once it has moved past it."""
     page, mine = first, False
     del first
     while True:
         yield from page.items
-        nxt = page._take_next()
+        nxt = page._take_next() if page._handle is not None else None
         if mine:
             page.close()  # made here and never handed out: free its native memory now
         if nxt is None:
@@ -286,7 +273,7 @@ def _walk(first: SyncOffsetPagination[T]) -> Iterator[T]:
         page, mine = nxt, True
 
 
-class AsyncOffsetPagination(_Page[T]):
+class AsyncOffsetPagination(_BasePage[_T], Generic[_T]):
     """One page of an :class:`AsyncOpenint` listing: the same data as
     :class:`SyncOffsetPagination`; fetching goes through ``await``:
 
@@ -297,26 +284,35 @@ class AsyncOffsetPagination(_Page[T]):
       ``get_next_page()`` then raises RuntimeError, and ``iter_pages()`` simply ends.
     """
 
-    async def _take_next_async(self, options: Optional[bytes] = None) -> "Optional[AsyncOffsetPagination[T]]":
-        nxt, self._next = self._next, _UNKNOWN
-        if nxt is not _UNKNOWN:
+    async def _take_next_async(self, options: Optional[bytes] = None) -> "Optional[AsyncOffsetPagination[_T]]":
+        st = self._st
+        if st.fetched:
+            nxt, st.next, st.fetched = st.next, None, False
             return nxt  # type: ignore[no-any-return]
-        if not self._may_have_next():
+        handle = st.handle
+        if handle is None or not handle.may_have_next():
             return None
-        return await _call.run_async(lambda cancel: self._fetch_next(cancel, options))  # type: ignore[arg-type,return-value]
+        model, cls, strict = st.item_model, type(self), st.strict
+
+        def fetch(cancel: Any) -> "Optional[AsyncOffsetPagination[_T]]":
+            nxt = handle.fetch_next(cancel, options)
+            return None if nxt is None else cls._build(nxt, model, strict)
+
+        return await _call.run_async(fetch)
 
     def has_next_page(self) -> bool:
-        if self._next is not _UNKNOWN:
-            return self._next is not None
-        return self._may_have_next()
+        st = self._st
+        if st.fetched:
+            return st.next is not None
+        return st.handle is not None and st.handle.may_have_next()
 
-    async def get_next_page(self, *, timeout: Optional[Seconds] = None) -> "AsyncOffsetPagination[T]":
+    async def get_next_page(self, *, timeout: Optional[Seconds] = None) -> "AsyncOffsetPagination[_T]":
         nxt = await self._take_next_async(_timeout_options(timeout))
         if nxt is None:
-            raise RuntimeError("No next page expected; please check `.has_next_page()` before calling `.get_next_page()`.")
+            raise RuntimeError(_NO_NEXT)
         return nxt
 
-    async def iter_pages(self) -> "AsyncIterator[AsyncOffsetPagination[T]]":
+    async def iter_pages(self) -> "AsyncIterator[AsyncOffsetPagination[_T]]":
         page = self
         while True:
             yield page
@@ -325,11 +321,11 @@ class AsyncOffsetPagination(_Page[T]):
                 return
             page = nxt
 
-    def __aiter__(self) -> AsyncIterator[T]:
+    def __aiter__(self) -> AsyncIterator[_T]:
         return _awalk(self)
 
 
-async def _awalk(first: AsyncOffsetPagination[T]) -> AsyncIterator[T]:
+async def _awalk(first: AsyncOffsetPagination[_T]) -> AsyncIterator[_T]:
     page, mine = first, False
     del first
     while True:
@@ -343,17 +339,17 @@ async def _awalk(first: AsyncOffsetPagination[T]) -> AsyncIterator[T]:
         page, mine = nxt, True
 
 
-class AsyncPaginator(Generic[T]):
+class AsyncPaginator(Generic[_T]):
     """What an :class:`AsyncOpenint` listing method returns, as in the official SDK:
     ``await`` it for the first page, or ``async for`` over it for every item."""
 
-    def __init__(self, fetch: Callable[[], Awaitable[AsyncOffsetPagination[T]]]) -> None:
+    def __init__(self, fetch: Callable[[], Awaitable[AsyncOffsetPagination[_T]]]) -> None:
         self._fetch = fetch
 
-    def __await__(self) -> Generator[Any, None, AsyncOffsetPagination[T]]:
+    def __await__(self) -> Generator[Any, None, AsyncOffsetPagination[_T]]:
         return self._fetch().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[T]:
+    async def __aiter__(self) -> AsyncIterator[_T]:
         page = await self._fetch()
         async for item in page:
             yield item
@@ -362,3 +358,4 @@ class AsyncPaginator(Generic[T]):
 # The names the issue and the official docs use for the same shapes.
 SyncOffsetPage = SyncOffsetPagination
 AsyncOffsetPage = AsyncOffsetPagination
+

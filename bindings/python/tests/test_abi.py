@@ -136,3 +136,10 @@ def test_every_status_except_ok_and_end_has_an_exception_class():
     http = {s for s in expected if Status.BAD_REQUEST <= s <= Status.API_STATUS}
     for status in expected:
         assert issubclass(ERROR_CLASSES[status], openint.APIStatusError) == (status in http), status
+
+
+def test_response_accessors_take_null():
+    # The request behind a response (openint_response_method/url): "" for NULL, like the others.
+    lib = openint._lib
+    assert lib.openint_response_method(None) == b"" and lib.openint_response_url(None) == b""
+    assert lib.openint_response_request_id(None) is None and lib.openint_response_retries(None) == 0

@@ -2,7 +2,11 @@
 connectors runs unchanged."""
 
 import inspect
+import os
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import openint
 
@@ -27,7 +31,7 @@ def test_client_signature():
     official = [
         ("token", None),
         ("base_url", None),
-        ("timeout", 60.0),
+        ("timeout", openint.NOT_GIVEN),
         ("max_retries", 2),
         ("default_headers", None),
     ]
@@ -88,3 +92,15 @@ def test_code_written_for_the_official_sdk_runs_unchanged(server, scenario, monk
     assert [x.to_dict() for x in ns["all_connectors"]] == server.registry(120)
     assert len(ns["next_page"].items) == 50 and ns["status"] == 401
     ns["client"].close()
+
+
+def test_import_and_a_client_load_neither_pydantic_nor_httpx():
+    # The models load on the first answer: `import openint` + a client stays fast (issue 17).
+    code = (
+        "import sys, openint; c = openint.Openint(token='t', base_url='http://127.0.0.1:9/v1'); "
+        "print(sorted(m for m in ('pydantic', 'httpx', 'openint.types') if m in sys.modules))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd="/")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

@@ -64,7 +64,12 @@ def test_each_status_maps_to_its_exception_with_the_servers_fields(scenario, cli
     # `body` is the decoded JSON, as in the official SDK.
     assert isinstance(e.body, dict) and e.body["code"] == code
     assert e.message == e.body["message"]
-    assert str(e).startswith(f"HTTP {http} {code}: {e.message}") and "req_42" in str(e)
+    # str(e) has the official SDK's shape; the core's one-line display adds the request id.
+    assert str(e) == f"Error code: {http} - {e.body}"
+    assert e.display.startswith(f"HTTP {http} {code}: {e.message}") and "req_42" in e.display
+    assert e.response.status_code == http and e.response.json() == e.body and e.body["code"] in e.response.text
+    assert e.response.headers["x-request-id"] == "req_42"
+    assert e.request.method == "GET" and e.request.url == e.url and "/connector" in e.url
     assert e.retries == 0 and len(scn.requests()) == 1
 
 
@@ -110,7 +115,7 @@ class TestRetries:
         scn = scenario(status=429, error_headers=FAST_RETRY)
         with pytest.raises(openint.RateLimitError) as info:
             client_for(scn, max_retries=3).list_connectors()
-        assert info.value.retries == 3 and "after 3 retries" in str(info.value)
+        assert info.value.retries == 3 and "3 retries" in info.value.display
         assert len(scn.requests()) == 4
 
     def test_the_default_is_two_retries(self, scenario):

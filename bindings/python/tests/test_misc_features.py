@@ -10,7 +10,7 @@ import threading
 import pytest
 
 import openint
-from openint._models import decode_json
+from openint._json import decode_json
 
 LISTS = ["list_connectors", "list_connections", "list_connector_configs", "list_events", "list_customers"]
 SEED = {"customers": 30, "connector_configs": 25, "connections": 90, "events": 70}
@@ -188,18 +188,43 @@ def test_async_client_refuses_pickle(org):
     ],
 )
 def test_hostile_answers_are_decode_errors(body, needle):
-    from openint._models import expect_object
+    # The decoder every call uses: pydantic-core first, then the lenient path's json.loads.
+    from openint._models import validate_json
+    from openint.types import Viewer
 
     with pytest.raises(openint.APIResponseValidationError, match=needle):
-        expect_object(decode_json(body, "the answer"), "the answer")
+        validate_json(Viewer, body, "the answer")
+
+
+class _FakePage:
+    """A native page's interface, with a text the core would lend."""
+
+    def __init__(self, items):
+        self.items = items
+        self.closed = False
+
+    def json_bytes(self):
+        return json.dumps({"items": self.items}).encode()
+
+    def item_count(self):
+        return len(self.items)
+
+    def item_bytes(self, i):
+        return json.dumps(self.items[i]).encode()
+
+    def close(self):
+        self.closed = True
 
 
 def test_non_object_items_are_a_decode_error():
     # A page whose items are not objects: built through the page decoder itself.
-    from openint.pagination import _not_an_object
+    from openint.pagination import SyncOffsetPagination
+    from openint.types import Connector
 
+    fake = _FakePage([{"name": "a"}, {"name": "b"}, {"name": "c"}, 5])
     with pytest.raises(openint.APIResponseValidationError, match="item 3 of the page is a JSON number"):
-        _not_an_object(5, 3)
+        SyncOffsetPagination._build(fake, Connector)
+    assert fake.closed  # the native page is freed when its page cannot be built
 
 
 def test_a_non_json_answer_is_a_decode_error_naming_the_call(scenario):
@@ -258,3 +283,15 @@ def test_openint_log_env_prints_to_stderr(scenario):
 def test_bad_log_level(org):
     with pytest.raises(openint.InvalidArgumentError, match="log level"):
         openint.set_log_level("loud")
+
+
+def test_a_page_that_does_not_fit_is_kept_unless_strict():
+    from openint.pagination import SyncOffsetPagination
+    from openint.types import Connector
+
+    page = SyncOffsetPagination._build(_FakePage([{"name": 5, "stage": "x"}, {"name": "ok"}]), Connector)
+    assert [c.name for c in page.items] == [5, "ok"] and type(page.items[0]) is Connector
+    strict = _FakePage([{"name": 5}])
+    with pytest.raises(openint.APIResponseValidationError, match="does not match"):
+        SyncOffsetPagination._build(strict, Connector, strict=True)
+    assert strict.closed

@@ -1,11 +1,13 @@
-"""Models: every field of the real seed answer is a typed attribute, absent ones are None,
-unknown ones stay reachable, and to_dict() gives back exactly what the server sent."""
+"""Models: pydantic models where every field of the real seed answer is a typed attribute,
+absent ones are None, unknown ones stay reachable, and to_dict() gives back exactly what the
+server sent."""
 
 import copy
 import json
 import pickle
 from pathlib import Path
 
+import pydantic
 import pytest
 
 import openint
@@ -35,7 +37,7 @@ def check_model(model, raw: dict) -> None:
         else:
             assert value == raw[field], field
     extra = {k: v for k, v in raw.items() if k not in type(model).model_fields}
-    assert model.model_extra == extra
+    assert (model.model_extra or {}) == extra
     for k, v in extra.items():
         assert getattr(model, k) == v
 
@@ -44,11 +46,12 @@ def check_model(model, raw: dict) -> None:
 def test_every_field_of_the_real_seed_answer_is_typed(fixture):
     items = seed(fixture)
     seen = {k for it in items for k in it}
-    assert seen <= Connector.model_fields, seen - Connector.model_fields
-    assert {k for it in items for s in it.get("scopes", []) for k in s} <= Scope.model_fields
-    assert {k for it in items for k in it.get("schemas", {})} <= Schemas.model_fields
+    assert seen <= set(Connector.model_fields), seen - set(Connector.model_fields)
+    assert {k for it in items for s in it.get("scopes", []) for k in s} <= set(Scope.model_fields)
+    assert {k for it in items for k in it.get("schemas", {})} <= set(Schemas.model_fields)
     for raw in items:
-        c = Connector(raw)
+        c = Connector.model_validate_json(json.dumps(raw))
+        assert isinstance(c, pydantic.BaseModel)
         check_model(c, raw)
         for s, r in zip(c.scopes or [], raw.get("scopes", [])):
             assert type(s) is Scope
@@ -99,38 +102,72 @@ def test_odd_strings_round_trip(server, scenario, client_for):
 
 def test_model_behaviour():
     raw = {"name": "x", "scopes": [{"scope": "a", "description": "d"}], "brand_new": {"k": [1]}}
-    c = Connector(raw)
+    c = Connector.model_validate(raw)
+    assert isinstance(c, pydantic.BaseModel) and isinstance(c, openint.BaseModel)
     assert c.name == "x" and c.stage is None and c.integrations is None
+    assert type(c.scopes[0]) is Scope and c.scopes[0].description == "d"
     assert c.scopes is c.scopes  # converted once
     assert c.brand_new == {"k": [1]} and c.model_extra == {"brand_new": {"k": [1]}}
-    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+    assert c.model_fields_set == {"name", "scopes", "brand_new"}
+    with pytest.raises(AttributeError, match="nope"):
         c.nope
-    with pytest.raises(AttributeError, match="read-only"):
-        c.name = "y"
     # to_dict() is a copy: changing it changes nothing inside.
     d = c.to_dict()
     d["scopes"][0]["scope"] = "changed"
     assert c.to_dict() == raw and d != raw
-    assert Connector(name="x") == Connector({"name": "x"}) != Connector({"name": "y"})
-    assert Connector(copy.deepcopy(raw)) == c and Integration(raw) != c
+    assert Connector(name="x") == Connector.model_validate({"name": "x"}) != Connector(name="y")
+    assert Connector.model_validate(copy.deepcopy(raw)) == c
     assert pickle.loads(pickle.dumps(c)) == c
-    assert repr(Connector(name="x")) == "Connector(name='x')"
-    assert c.model_dump() == raw and json.loads(c.model_dump_json()) == raw
-    assert "brand_new" in dir(c) and "name" in dir(c)
+    assert repr(Connector(name="x")).startswith("Connector(name='x', auth_type=None")
+    assert c.model_dump(exclude_unset=True) == raw and json.loads(c.model_dump_json(exclude_unset=True)) == raw
+    assert c.model_dump(exclude_none=True) == raw
+    assert json.loads(c.to_json()) == raw and json.loads(c.to_json(indent=None)) == raw
     # A nested value of an unexpected type is returned as it came, not hidden.
-    assert Connector({"name": "x", "scopes": "all"}).scopes == "all"
+    assert Connector.model_validate({"name": "x", "scopes": "all"}).scopes == "all"
+    # A required field the server left out reads None instead of failing the whole answer.
+    from openint._models import validate_json
+
+    odd = validate_json(Connector, b'{"display_name": "no name", "platforms": "web"}', "x")
+    assert odd.name is None and odd.display_name == "no name" and odd.platforms == "web"
     assert openint.ListConnectorsResponse is Connector
+
+
+def test_nested_models_where_the_spec_has_them():
+    # The way official users read credentials and OAuth settings.
+    conn = openint.types.GetConnectionResponse.model_validate(
+        {
+            "id": "conn_1",
+            "connector_name": "accelo",
+            "settings": {"oauth": {"credentials": {"access_token": "at", "expires_in": 5}}, "subdomain": "s"},
+            "integration": {"id": "i", "connector_name": "accelo", "name": "n", "created_at": "c", "updated_at": "u"},
+        }
+    )
+    assert conn.settings.oauth.credentials.access_token == "at"
+    assert conn.settings.oauth.credentials.expires_in == 5.0 and conn.settings.subdomain == "s"
+    assert type(conn.integration) is Integration
+    ccfg = openint.types.GetConectorConfigResponse.model_validate(
+        {"connector_name": "accelo", "config": {"oauth": {"client_id": "cid", "scopes": ["a"]}}, "integrations": {"x": {"id": "i", "connector_name": "c", "name": "n", "created_at": "c", "updated_at": "u"}}}
+    )
+    assert ccfg.config.oauth.client_id == "cid" and ccfg.config.oauth.scopes == ["a"]
+    assert type(ccfg.integrations["x"]) is Integration
 
 
 def test_types_module_and_py_typed():
     from openint import types
 
     assert types.Connector is Connector and types.Integration is Integration
+    # The official SDK's parameter TypedDicts, under its names.
+    official = "ListEvents CreateToken GetConnection ListCustomers ListConnectors UpsertCustomer ListConnections"
+    official += " CreateConnection GetConectorConfig GetMessageTemplate ListConnectionConfigs ListConnnectorConfigs"
+    official += " CreateConnnectorConfig UpsertConnnectorConfig"
+    for name in official.split():
+        assert f"Client{name}Params" in types.__all__ and hasattr(types, f"Client{name}Params"), name
+    assert types.ClientCreateConnectionParams.__required_keys__ == {"connector_config_id", "customer_id", "data"}
     assert (Path(openint.__file__).parent / "py.typed").is_file()
     # Every field carries a type hint that resolves (for IDEs and type checkers).
     from typing import get_type_hints
 
     for cls in (Connector, Integration, Scope, Schemas):
         hints = get_type_hints(cls)
-        assert cls.model_fields <= set(hints), cls
-    assert str(get_type_hints(Connector)["scopes"]).endswith("[typing.Optional[typing.List[openint._models.Scope]]]")
+        assert set(cls.model_fields) <= set(hints), cls
+    assert str(get_type_hints(Connector)["scopes"]) == "typing.Optional[typing.List[openint.types.Scope]]"

@@ -121,8 +121,7 @@ def test_closed_handles_refuse_use(scenario):
     page.close()
     with pytest.raises(openint.InvalidArgumentError, match="page is closed"):
         page.get_next_page()
-    with pytest.raises(openint.InvalidArgumentError, match="page is closed"):
-        page.items
+    assert len(page.items) == 5  # the items are plain data, kept after the native page is freed
     assert len(scn.requests()) == 1
 
 

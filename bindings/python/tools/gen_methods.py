@@ -1,9 +1,11 @@
 """Generates openint/_methods.py: one method per operation of the core's table
-(``openint_operations_json()``), for Openint and AsyncOpenint, plus the official SDK's aliases.
+(``openint_operations_json()``), for Openint and AsyncOpenint, plus the official SDK's aliases
+(and typed stubs of the raw and streamed views); and openint/_param_types.py, the official
+``Client<Method>Params`` TypedDicts.
 
 Parameters, their JSON types, enums and whether null means something come from the core, so
 the Python signatures cannot drift from what the core accepts; names, models and aliases come
-from METHODS below. tests/test_operations.py fails when the file is stale. Run from
+from METHODS below. tests/test_operations.py fails when a file is stale. Run from
 bindings/python:  python tools/gen_methods.py  (or --check).
 """
 
@@ -99,15 +101,18 @@ def render() -> str:
         "",
         "from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Literal, Mapping, Optional, Sequence, Union",
         "",
-        "from ._models import (",
-    ]
-    models = sorted({m for _, m, _, _ in METHODS.values()})
-    out += [f"    {m}," for m in models]
-    out += [
-        ")",
         "from ._params import Seconds",
         "from ._types import NOT_GIVEN, NotGiven",
-        "from .pagination import AsyncPaginator, SyncOffsetPagination",
+        "",
+        "if TYPE_CHECKING:  # the models import pydantic: the client loads them on its first answer",
+        "    from ._response import APIResponse, AsyncAPIResponse, AsyncResponseContextManager, ResponseContextManager",
+        "    from .pagination import AsyncOffsetPagination, AsyncPaginator, SyncOffsetPagination",
+        "    from .types import (",
+    ]
+    models = sorted({m for _, m, _, _ in METHODS.values()})
+    out += [f"        {m}," for m in models]
+    out += [
+        "    )",
         "",
         "Headers = Mapping[str, Any]",
         "Query = Mapping[str, object]",
@@ -128,7 +133,46 @@ def render() -> str:
     out += ["}", ""]
     for flavour in ("sync", "async"):
         out += render_class(flavour, by_id)
+    out += [
+        "",
+        "# The raw and streamed views (``client.with_raw_response`` / ``with_streaming_response``),",
+        "# for type checkers only: at run time the views run the methods above (see _views.py).",
+        "if TYPE_CHECKING:",
+    ]
+    for view in VIEWS:
+        out += ["    " + x if x else "" for x in render_view(view, by_id)]
     return "\n".join(out) + "\n"
+
+
+# view class: (returns for a call, for a listing, whether the stub is `async def`)
+VIEWS = {
+    "RawSyncMethods": ("APIResponse[{m}]", "APIResponse[SyncOffsetPagination[{m}]]", False),
+    "RawAsyncMethods": ("AsyncAPIResponse[{m}]", "AsyncAPIResponse[AsyncOffsetPagination[{m}]]", True),
+    "StreamedSyncMethods": ("ResponseContextManager[{m}]", "ResponseContextManager[SyncOffsetPagination[{m}]]", False),
+    "StreamedAsyncMethods": (
+        "AsyncResponseContextManager[{m}]",
+        "AsyncResponseContextManager[AsyncOffsetPagination[{m}]]",
+        False,
+    ),
+}
+
+
+def render_view(view: str, by_id: dict) -> list:
+    call_ret, list_ret, is_async = VIEWS[view]
+    out = ["", f"class {view}:", "    __slots__ = ()", ""]
+    for op, (name, model, aliases, _positional) in METHODS.items():
+        o = by_id[op]
+        ret = (list_ret if o["list"] else call_ret).format(m=model)
+        d = "async def" if is_async else "def"
+        out.append(f"    {d} {name}(")
+        out += [f"        {a}," for a in signature(op, o)]
+        out.append(f"    ) -> {ret}: ...")
+        out.append("")
+        for a in aliases:
+            out.append(f"    {a} = {name}")
+        if aliases:
+            out.append("")
+    return out
 
 
 def render_class(flavour: str, by_id: dict) -> list:
@@ -148,9 +192,9 @@ def render_class(flavour: str, by_id: dict) -> list:
     out += [
         "    if TYPE_CHECKING:",
         "",
-        f"        {a}def _request(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any: ...",
+        f"        {a}def _request(self, op: str, model: str, params: Dict[str, Any], options: Any) -> Any: ...",
         "",
-        "        def _list(self, op: str, model: Any, params: Dict[str, Any], options: Optional[bytes]) -> Any: ...",
+        "        def _list(self, op: str, model: str, params: Dict[str, Any], options: Any) -> Any: ...",
         "",
         "        def _options(",
         "            self,",
@@ -160,44 +204,17 @@ def render_class(flavour: str, by_id: dict) -> list:
         "            extra_query: Any,",
         "            extra_body: Any,",
         "            prefetch: Any = None,",
-        "        ) -> Optional[bytes]: ...",
+        "        ) -> Any: ...",
         "",
     ]
     for op, (name, model, aliases, positional) in METHODS.items():
         o = by_id[op]
         is_list = o["list"]
         params = o["params"]
-        args = ["self"]
-        body_map = []
-        pos = [p for p in params if p["in"] == "path"]
-        assert [p["name"] for p in pos] == ([positional] if positional else []), op
-        for p in pos:
-            args.append(f"{p['name']}: str")
         any_body = o.get("body") == "any_object"
-        if any_body:
-            args.append("body: Union[Body, NotGiven] = NOT_GIVEN")
-        args.append("*")
-        kw = [p for p in params if p["in"] != "path"]
-        # Required ones first (no default), then the rest by name.
-        for p in sorted(kw, key=lambda p: (not p["required"], p["name"])):
-            t = py_type(p)
-            if p["required"]:
-                args.append(f"{p['name']}: {t}")
-            else:
-                t = f"Optional[{t}]"
-                args.append(f"{p['name']}: Union[{t}, NotGiven] = NOT_GIVEN")
-        if op == "listEvents":
-            # The official SDK spells include_prompt as expand=["prompt"].
-            args.append('expand: Union[Sequence[Literal["prompt"]], NotGiven] = NOT_GIVEN')
-        args += [
-            "extra_headers: Optional[Headers] = None",
-            "extra_query: Optional[Query] = None",
-            "extra_body: Optional[Body] = None",
-            "timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN",
-            "max_retries: Union[int, NotGiven] = NOT_GIVEN",
-        ]
+        args = signature(op, o)
+        body_map = []
         if is_list:
-            args.append("prefetch: Optional[int] = None")
             ret = f"SyncOffsetPagination[{model}]" if flavour == "sync" else f"AsyncPaginator[{model}]"
         else:
             ret = model
@@ -218,7 +235,7 @@ def render_class(flavour: str, by_id: dict) -> list:
         call = "self._list" if is_list else ("await self._request" if flavour == "async" else "self._request")
         out.append(f"        return {call}(  # type: ignore[no-any-return]")
         out.append(f'            "{op}",')
-        out.append(f"            {model},")
+        out.append(f'            "{model}",')
         out.append("            {" + ", ".join(body_map) + "},")
         out.append(f"            self._options({opts}),")
         out.append("        )")
@@ -228,6 +245,42 @@ def render_class(flavour: str, by_id: dict) -> list:
         if aliases:
             out.append("")
     return out
+
+
+def signature(op: str, o: dict) -> list:
+    """A method's parameters (after self): path ones positional, the rest keyword-only."""
+    name, _model, _aliases, positional = METHODS[op]
+    params = o["params"]
+    args = ["self"]
+    pos = [p for p in params if p["in"] == "path"]
+    assert [p["name"] for p in pos] == ([positional] if positional else []), op
+    for p in pos:
+        args.append(f"{p['name']}: str")
+    if o.get("body") == "any_object":
+        args.append("body: Union[Body, NotGiven] = NOT_GIVEN")
+    args.append("*")
+    kw = [p for p in params if p["in"] != "path"]
+    # Required ones first (no default), then the rest by name.
+    for p in sorted(kw, key=lambda p: (not p["required"], p["name"])):
+        t = py_type(p)
+        if p["required"]:
+            args.append(f"{p['name']}: {t}")
+        else:
+            t = f"Optional[{t}]"
+            args.append(f"{p['name']}: Union[{t}, NotGiven] = NOT_GIVEN")
+    if op == "listEvents":
+        # The official SDK spells include_prompt as expand=["prompt"].
+        args.append('expand: Union[Sequence[Literal["prompt"]], NotGiven] = NOT_GIVEN')
+    args += [
+        "extra_headers: Optional[Headers] = None",
+        "extra_query: Optional[Query] = None",
+        "extra_body: Optional[Body] = None",
+        "timeout: Union[Seconds, None, NotGiven] = NOT_GIVEN",
+        "max_retries: Union[int, NotGiven] = NOT_GIVEN",
+    ]
+    if o["list"]:
+        args.append("prefetch: Optional[int] = None")
+    return args
 
 
 def docstring(o: dict, name: str, is_list: bool, any_body: bool, flavour: str) -> list:
@@ -252,15 +305,59 @@ def docstring(o: dict, name: str, is_list: bool, any_body: bool, flavour: str) -
     return ['        """' + lines[0]] + [("        " + x) if x else "" for x in lines[1:]] + ['        """']
 
 
+PARAMS_OUT = HERE / "openint" / "_param_types.py"
+
+
+def camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def render_params() -> str:
+    """The official SDK's ``Client<Method>Params`` TypedDicts (``openint.types``): every
+    method's and alias's parameters but the path ones, required ones ``Required``."""
+    by_id = {o["id"]: o for o in load_operations()}
+    out = [
+        '"""Generated by tools/gen_methods.py from the core\'s operation table: do not edit.',
+        "",
+        "The parameters of each method (path parameters aside) as the official SDK's TypedDicts,",
+        "``Client<Method>Params``, re-exported by ``openint.types``.",
+        '"""',
+        "",
+        "# No `from __future__ import annotations`: TypedDict reads Required[...] at class creation.",
+        "from typing import Literal, Mapping, Sequence",
+        "",
+        "from typing_extensions import Required, TypedDict",
+        "",
+        "__all__ = [",
+    ]
+    classes = []
+    for op, (name, _model, aliases, _positional) in METHODS.items():
+        params = [p for p in by_id[op]["params"] if p["in"] != "path"]
+        if not params:
+            continue
+        for method in [name, *aliases]:
+            fields = []
+            for p in sorted(params, key=lambda p: p["name"]):
+                t = py_type(p)
+                fields.append(f"    {p['name']}: {'Required[' + t + ']' if p['required'] else t}")
+            classes.append((f"Client{camel(method)}Params", fields))
+    out += [f'    "{c}",' for c, _ in sorted(classes)]
+    out += ["]"]
+    for cls, fields in classes:
+        out += ["", "", f"class {cls}(TypedDict, total=False):", *fields]
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
-    text = render()
+    outputs = {OUT: render(), PARAMS_OUT: render_params()}
     if "--check" in sys.argv:
-        if not OUT.is_file() or OUT.read_text() != text:
-            print(f"{OUT} is stale: run python tools/gen_methods.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {os.path.relpath(OUT)}")
+        stale = [path for path, text in outputs.items() if not path.is_file() or path.read_text() != text]
+        for path in stale:
+            print(f"{path} is stale: run python tools/gen_methods.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        path.write_text(text)
+        print(f"wrote {os.path.relpath(path)}")
     return 0
 
 
