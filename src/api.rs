@@ -204,7 +204,7 @@ impl Client {
         let op = op(id);
         let resp = self.send(op, object(op.id, params)?, None)?;
         // Decoding errors name the request and are redacted like every other error.
-        decode_item(&resp.body).map_err(|e| e.redacted(self.http.token()))
+        decode_item(&resp.body).map_err(|e| e.redacted(&self.http.secrets))
     }
 
     fn page<T: DeserializeOwned>(&self, id: &str, params: Value) -> Result<Page<T>> {

@@ -373,6 +373,13 @@ impl ClientOptions {
     }
 }
 
+/// The password of a proxy URL (`http://user:password@host`), as written.
+fn proxy_password(url: &str) -> Option<String> {
+    let authority = url.split_once("://")?.1.split(['/', '?', '#']).next()?;
+    let userinfo = authority.rsplit_once('@')?.0;
+    Some(userinfo.split_once(':')?.1.to_string()).filter(|p| !p.is_empty())
+}
+
 fn read_file(what: &str, path: &str) -> Result<String> {
     std::fs::read_to_string(path)
         .map_err(|e| Error::invalid(format!("{what}: cannot read {}: {e}", shown(path))))
@@ -389,8 +396,15 @@ pub struct Client {
 
 impl Client {
     pub fn new(options: ClientOptions) -> Result<Client> {
-        let (cfg, prefetch, logger) = options.into_http_config()?;
-        let http = Http::new(cfg)?;
+        // An error here may quote an option; the token and the proxy password never show.
+        let mut secrets: Vec<String> = options.token.iter().cloned().collect();
+        if let Some(Some(proxy)) = &options.proxy {
+            secrets.extend(proxy_password(proxy));
+        }
+        let (cfg, prefetch, logger) = options
+            .into_http_config()
+            .map_err(|e| e.redacted(&secrets))?;
+        let http = Http::new(cfg).map_err(|e| e.redacted(&secrets))?;
         http.log.set(logger);
         Ok(Client {
             http: Arc::new(http),
@@ -459,9 +473,16 @@ impl Client {
         options: Option<&RequestOptions>,
     ) -> Result<JsonResponse> {
         let opts = self.opts(options);
-        let req = params::prepare(op, params, &opts)?;
-        self.http
-            .send(&req, &CallCtx::new(&opts), |r| json_response(&req, r))
+        let req = params::prepare(op, params, &opts).map_err(|e| self.redacted(e))?;
+        self.http.send(&req, &CallCtx::new(&opts), |r| {
+            json_response(&req, r, &self.http.secrets)
+        })
+    }
+
+    /// An error made before any request (bad input may quote a secret passed in the wrong
+    /// place), through the one redaction.
+    fn redacted(&self, e: Error) -> Error {
+        e.redacted(&self.http.secrets)
     }
 
     /// A request the table does not know yet: `method` and `path` (relative to the base URL,
@@ -476,9 +497,11 @@ impl Client {
         options: Option<&RequestOptions>,
     ) -> Result<JsonResponse> {
         let opts = self.opts(options);
-        let req = params::prepare_raw(method, path, query.unwrap_or_default(), body, &opts)?;
-        self.http
-            .send(&req, &CallCtx::new(&opts), |r| json_response(&req, r))
+        let req = params::prepare_raw(method, path, query.unwrap_or_default(), body, &opts)
+            .map_err(|e| self.redacted(e))?;
+        self.http.send(&req, &CallCtx::new(&opts), |r| {
+            json_response(&req, r, &self.http.secrets)
+        })
     }
 
     /// The listing of a list operation, validated now; no request is made yet.
@@ -495,7 +518,7 @@ impl Client {
             )));
         }
         let opts = self.opts(options);
-        let req = params::prepare(op, params, &opts)?;
+        let req = params::prepare(op, params, &opts).map_err(|e| self.redacted(e))?;
         let prefetch = opts.prefetch.unwrap_or(self.prefetch);
         if !(1..=MAX_PREFETCH).contains(&prefetch) {
             return Err(Error::invalid(format!(
@@ -570,18 +593,19 @@ impl Client {
 }
 
 /// A 2xx answer, checked to be JSON: a CDN's HTML page is a decode error, not a result.
-/// (Checking costs one scan of the body, without building anything.)
-fn json_response(req: &crate::params::Prepared, r: Response) -> Result<JsonResponse> {
+/// (Checking costs one scan of the body, without building anything.) The start of the body
+/// quoted in the message is redacted before it is cut and quoted.
+fn json_response(
+    req: &crate::params::Prepared,
+    r: Response,
+    secrets: &[String],
+) -> Result<JsonResponse> {
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&r.body) {
-        let mut end = r.body.len().min(120);
-        while !r.body.is_char_boundary(end) {
-            end -= 1;
-        }
+        let (start, _) = crate::redact::cut(&r.body, 120, secrets);
         return Err(Error::decode(format!(
-            "{} {}: expected a JSON answer: {e}; body starts with {:?}",
+            "{} {}: expected a JSON answer: {e}; body starts with {start:?}",
             req.method.as_str(),
             req.path,
-            &r.body[..end]
         ))
         .with_body(&r.body));
     }

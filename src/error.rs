@@ -198,11 +198,12 @@ impl Error {
         self
     }
 
-    /// Removes every copy of `secret` from the text this error carries (a server or proxy may
-    /// echo the Authorization header back in an error body).
-    pub(crate) fn redacted(mut self, secret: Option<&str>) -> Error {
+    /// Passes every text this error carries through the one redaction (`redact.rs`) with the
+    /// client's `secrets`: a server or proxy may echo the Authorization header, a secret in a
+    /// body, or a secret query parameter of the URL.
+    pub(crate) fn redacted<S: AsRef<str>>(mut self, secrets: &[S]) -> Error {
         let scrub = |s: &mut String| {
-            if let std::borrow::Cow::Owned(clean) = crate::redact::scrub_token(s, secret) {
+            if let std::borrow::Cow::Owned(clean) = crate::redact::redact_with(s, secrets) {
                 *s = clean;
             }
         };
@@ -399,7 +400,7 @@ mod tests {
             r#"{"message":"bad token sk_live_123","code":"UNAUTHORIZED"}"#.into(),
             None,
         )
-        .redacted(Some("sk_live_123"));
+        .redacted(&["sk_live_123"]);
         assert!(!e.message().contains("sk_live_123"));
         assert!(!e.body().unwrap().contains("sk_live_123"));
         assert!(!e.to_string().contains("sk_live_123"));

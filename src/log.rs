@@ -2,12 +2,25 @@
 //!
 //! The library never prints on its own. Lines go to a logger the host installed (per process
 //! with [`set_logger`], or per client), or, when `OPENINT_LOG=error|warn|info|debug|trace` is set
-//! and no logger is installed, to stderr. One line per attempt at info (method, URL, status,
-//! elapsed, attempt), retries at warn with the reason and the wait, headers at debug, bodies at
-//! trace. Every line passes [`redact`]: the token, `Authorization`/`Cookie`/`Proxy-Authorization`
-//! values, and `key_...` or JWT-looking values never appear.
+//! and no logger is installed, to stderr.
+//!
+//! The logging rule (what each level shows, and what no level shows):
+//! - error: attempts that got no answer (connection, TLS, timeout), with the reason;
+//! - warn: each retry, with the status or failure, the reason and the wait;
+//! - info: one line per attempt: method, URL, status, elapsed time, attempt number;
+//! - debug: each request's method, URL, header names (never values) and body size;
+//! - trace: request and response bodies, the first 4 KiB of each.
+//!
+//! Every line passes the one redaction (`redact/`), at every level: the token and the proxy
+//! password (in any encoding, and their starts where a text is cut); the values of
+//! `Authorization`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, `X-Api-Key` and
+//! `X-Auth-Token`; `key_...` keys and JWTs; the values of JSON keys `settings`, `config`,
+//! `credentials`, `oauth`, `auth` and of any key named like a secret (holding `secret`, `token`,
+//! `password`, `passwd` or `key`: `api_key`, `apiKey`, `client_secret`, `access_token`, ...),
+//! and of query parameters so named, become `[REDACTED]`. So a connection's settings and
+//! credentials, a connector config's secrets and an `extra_query` API key never reach a log.
 
-use crate::redact::redact;
+use crate::redact::redact_with;
 use once_cell::sync::Lazy;
 use std::sync::{Arc, RwLock};
 
@@ -112,7 +125,7 @@ pub fn set_logger(logger: Option<Logger>) {
 /// like the library's own lines, for code built on this crate that logs through the same
 /// loggers (the C boundary reports the panics it catches with it).
 pub fn log_line(level: LogLevel, target: &str, message: &str) {
-    ClientLog::default().log(level, target, None, || message.to_string());
+    ClientLog::default().log(level, target, &[], || message.to_string());
 }
 
 /// The logger of one client: its own if set, else the process-wide one, else `OPENINT_LOG`.
@@ -142,17 +155,18 @@ impl ClientLog {
             .filter(|l| level <= l.level && level != LogLevel::Off)
     }
 
-    /// Logs `message()` at `level`, redacted with `token`, if anyone listens.
+    /// Logs `message()` at `level`, through the one redaction with the client's `secrets`, if
+    /// anyone listens.
     pub(crate) fn log(
         &self,
         level: LogLevel,
         target: &str,
-        token: Option<&str>,
+        secrets: &[String],
         message: impl FnOnce() -> String,
     ) {
         if let Some(logger) = self.enabled(level) {
             let text = message();
-            let text = redact(&text, token);
+            let text = redact_with(&text, secrets);
             // A panicking sink must not take the request down with it.
             let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 (logger.sink)(level, target, &text)

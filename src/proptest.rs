@@ -277,7 +277,7 @@ fn error_bodies_and_messages_never_carry_the_token_and_stay_bounded() {
         let e = Error::from_status(400 + g.below(200) as u16, body.clone(), None)
             .with_body(&body)
             .with_request("GET", "http://h/v1/x")
-            .redacted(Some(TOKEN));
+            .redacted(&[TOKEN]);
         for text in [
             e.to_string(),
             e.message().to_string(),
@@ -306,4 +306,166 @@ fn error_bodies_and_messages_never_carry_the_token_and_stay_bounded() {
         }
     });
     let _ = redact::strip_userinfo("http://u:p@h/");
+}
+
+/// The forms a peer may echo a secret in: as sent, JSON-escaped once and twice, `\u00XX`,
+/// percent-encoded (every byte, or only what a query must encode) and form-encoded.
+fn encodings(s: &str) -> Vec<String> {
+    let json = |s: &str| {
+        let q = serde_json::to_string(s).unwrap();
+        q[1..q.len() - 1].to_string()
+    };
+    let pct_all: String = s.bytes().map(|b| format!("%{b:02X}")).collect();
+    let pct_query: String = s
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02x}"),
+        })
+        .collect();
+    let unicode: String = s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'/' => format!("\\u{:04x}", b),
+            _ => (b as char).to_string(),
+        })
+        .collect();
+    vec![
+        s.to_string(),
+        json(s),
+        json(&json(s)),
+        pct_all,
+        pct_query,
+        unicode,
+    ]
+}
+
+/// A random secret: 8 to 40 visible ASCII characters (a space inside now and then).
+fn secret(g: &mut Gen) -> String {
+    let len = 8 + g.below(33);
+    (0..len)
+        .map(|i| {
+            if i > 0 && i + 1 < len && g.below(20) == 0 {
+                ' '
+            } else {
+                (b'!' + g.below(94) as u8) as char
+            }
+        })
+        .collect()
+}
+
+/// Every text the library may print of `text`, as the paths that print it make it: redacted
+/// whole, cut after redacting, cut by a read then redacted, quoted short, kept as an error body
+/// or message, quoted as the start of a body.
+fn printed(g: &mut Gen, text: &str, secrets: &[String]) -> Vec<String> {
+    let at = g.below(text.len() + 1);
+    let mut raw_cut = at;
+    while !text.is_char_boundary(raw_cut) {
+        raw_cut -= 1;
+    }
+    let mut out = vec![
+        redact::redact_with(text, secrets).into_owned(),
+        redact::cut(text, at, secrets).0,
+        redact::redact_cut(&text[..raw_cut], secrets).into_owned(),
+        redact::redact_with(
+            &format!("{}... (cut at {raw_cut} bytes)", &text[..raw_cut]),
+            secrets,
+        )
+        .into_owned(),
+        redact::redact_with(&redact::shown(text), secrets).into_owned(),
+        redact::redact_with(
+            &format!("body starts with {:?}", redact::cut(text, at, secrets).0),
+            secrets,
+        )
+        .into_owned(),
+    ];
+    let e = Error::from_status(400 + g.below(200) as u16, text.to_string(), None)
+        .with_body(text)
+        .with_request("GET", "http://h/v1/x")
+        .redacted(secrets);
+    out.extend([
+        e.to_string(),
+        e.message().to_string(),
+        e.body().unwrap_or("").to_string(),
+    ]);
+    out
+}
+
+/// No printed text holds `secret`, or a start of it longer than 4 characters, in any form.
+fn assert_hidden(case: usize, secret: &str, outputs: &[String], input: &str) {
+    let start: String = secret.chars().take(5).collect();
+    for form in encodings(&start) {
+        for o in outputs {
+            assert!(
+                !o.contains(&form),
+                "case {case}: {form:?} (of the secret {secret:?}) shows in {o:?}\ninput: {input:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn redaction_hides_tokens_in_every_form_and_at_every_cut() {
+    const PIECES: &[&str] = &[
+        "{\"message\":\"",
+        "\"}",
+        "Bearer ",
+        " ",
+        "x",
+        "\\",
+        "\"",
+        "%",
+        "... (",
+        "é",
+    ];
+    run("token_forms", cases(20_000), |g, case| {
+        let token = secret(g);
+        let forms = encodings(&token);
+        let mut text = g.text(PIECES, 6);
+        for _ in 0..1 + g.below(3) {
+            text.push_str(&forms[g.below(forms.len())]);
+            text.push_str(&g.text(PIECES, 4));
+        }
+        let secrets = [token.clone()];
+        let outputs = printed(g, &text, &secrets);
+        assert_hidden(case, &token, &outputs, &text);
+    });
+}
+
+#[test]
+fn redaction_hides_values_named_like_secrets_at_every_cut() {
+    const KEYS: &[&str] = &[
+        "settings",
+        "config",
+        "credentials",
+        "oauth",
+        "api_key",
+        "apiKey",
+        "client_secret",
+        "access_token",
+        "refresh_token",
+        "password",
+        "webhookSecret",
+    ];
+    run("named_secrets", cases(20_000), |g, case| {
+        let value = secret(g);
+        let key = g.pick(KEYS);
+        let json = serde_json::json!({"id": "conn_1", "data": {key: value, "n": 1}}).to_string();
+        let text = match g.below(4) {
+            0 => json,
+            // JSON inside a JSON string (a body echoed in an error's field).
+            1 => serde_json::json!({"message": "echo", "body": json}).to_string(),
+            // A query parameter, as the client encodes it.
+            2 => format!(
+                "GET http://h/v1/connection?{key}={}&limit=5 -> 200",
+                encodings(&value)[4]
+            ),
+            _ => format!("body: {json} and more"),
+        };
+        let outputs = printed(g, &text, &[] as &[String]);
+        assert_hidden(case, &value, &outputs, &text);
+    });
 }

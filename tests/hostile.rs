@@ -384,3 +384,137 @@ fn the_token_never_reaches_another_origin() {
     assert!(other.lock().unwrap().is_empty(), "nothing was sent there");
     no_token(&e);
 }
+
+// ---- issue 18: secrets -----------------------------------------------------------------------
+
+/// No text holds `secret` or its first 5 characters, as sent or JSON-escaped.
+fn hidden(secret: &str, texts: &[&str]) {
+    let start: String = secret.chars().take(5).collect();
+    let escaped = serde_json::to_string(&start).unwrap();
+    for t in texts {
+        assert!(
+            !t.contains(&start) && !t.contains(&escaped[1..escaped.len() - 1]),
+            "{start:?} (the start of {secret:?}) shows in {t:?}"
+        );
+    }
+}
+
+fn error_texts(e: &Error) -> [String; 3] {
+    [
+        e.to_string(),
+        e.message().to_string(),
+        e.body().unwrap_or("").to_string(),
+    ]
+}
+
+/// A log sink that keeps every line.
+fn capture() -> (Logger, Arc<std::sync::Mutex<Vec<String>>>) {
+    let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let l2 = lines.clone();
+    let logger = Logger::new(LogLevel::Trace, move |_, _, m| {
+        l2.lock().unwrap().push(m.to_string())
+    });
+    (logger, lines)
+}
+
+#[test]
+fn a_token_cut_by_a_bound_is_masked_whole() {
+    // Item 1: the token echoed across each cut of the library: the 120 bytes of a decode
+    // error's "body starts with", the 64 KiB kept of an error body, the 4 KiB of a trace line.
+    for (what, at) in [
+        ("decode error", 100),
+        ("error body", 65536 - 12),
+        ("trace line", 4096 - 30),
+    ] {
+        let (url, _) = peer(move |_, _, s| {
+            let body = format!("{}{TOKEN} and more", "x".repeat(at));
+            let (status, ctype) = match what {
+                "decode error" => ("200 OK", "text/html"),
+                "error body" => ("500 Internal Server Error", "text/plain"),
+                _ => ("200 OK", "application/json"),
+            };
+            let body = if what == "trace line" {
+                format!("{{\"pad\":\"{body}\",\"role\":\"org\"}}")
+            } else {
+                body
+            };
+            respond(
+                s,
+                status,
+                &[("Content-Type", ctype.into())],
+                body.as_bytes(),
+            );
+        });
+        let (logger, lines) = capture();
+        let c = client(&url, |o| o.max_retries(0).logger(logger));
+        match c.viewer() {
+            Ok(_) => assert_eq!(what, "trace line"),
+            Err(e) => {
+                let [a, b, c] = error_texts(&e);
+                hidden(TOKEN, &[&a, &b, &c]);
+            }
+        }
+        let lines = lines.lock().unwrap();
+        assert!(!lines.is_empty());
+        for l in lines.iter() {
+            hidden(TOKEN, &[l]);
+        }
+    }
+}
+
+#[test]
+fn an_escaped_token_echoed_in_a_body_is_masked() {
+    // Item 2: a token with `"` and `\` comes back JSON-escaped in an error body.
+    let token = "sk_live_ab\"cd\\ef_0123456789";
+    let escaped = serde_json::to_string(token).unwrap();
+    let (url, _) = peer(move |_, _, s| {
+        let body = format!(
+            "{{\"message\":\"bad token {}\",\"code\":\"UNAUTHORIZED\"}}",
+            &escaped[1..escaped.len() - 1]
+        );
+        respond(
+            s,
+            "401 Unauthorized",
+            &[("Content-Type", "application/json".into())],
+            body.as_bytes(),
+        );
+    });
+    let (logger, lines) = capture();
+    let c = Client::new(
+        ClientOptions::default()
+            .base_url(&url)
+            .token(token)
+            .max_retries(0)
+            .logger(logger),
+    )
+    .unwrap();
+    let e = c.viewer().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    let [a, b, c] = error_texts(&e);
+    hidden(token, &[&a, &b, &c]);
+    assert!(e.body().unwrap().contains("[REDACTED]"), "{e:?}");
+    for l in lines.lock().unwrap().iter() {
+        hidden(token, &[l]);
+    }
+}
+
+#[test]
+fn a_token_given_as_the_base_url_is_never_quoted() {
+    // Item 3: the token and the base URL swapped by mistake.
+    for (token, base) in [
+        ("http://127.0.0.1:1/v1", TOKEN),
+        ("", TOKEN),
+        ("x", "https://user:pw@h/v1?q=1#f"),
+    ] {
+        let e = Client::new(ClientOptions::default().token(token).base_url(base))
+            .err()
+            .unwrap();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+        assert!(e.message().contains("base_url"), "{e}");
+        hidden(TOKEN, &[&e.to_string()]);
+        assert!(
+            !e.message().contains("pw") && !e.message().contains("q=1"),
+            "{e}"
+        );
+    }
+}

@@ -6,7 +6,7 @@ use super::redirect::Origin;
 use crate::error::{Error, Result};
 use crate::log::ClientLog;
 use crate::params::Prepared;
-use crate::redact::shown_url;
+use crate::redact::shown_rejected_url;
 use crate::transport::{self, CachingResolver};
 use std::time::Duration;
 use ureq::http::Uri;
@@ -48,38 +48,42 @@ pub(crate) struct Http {
     /// `scheme://host:port` of the base URL: the only place the token may go.
     pub(super) origin: Origin,
     pub(super) auth: Option<String>,
-    /// Other secrets that must never show in a message or a log (the proxy password).
-    pub(super) secrets: Vec<String>,
+    /// What must never show in a message or a log: the token, the proxy password.
+    pub(crate) secrets: Vec<String>,
     pub(crate) log: ClientLog,
 }
 
 impl Http {
     pub(crate) fn new(cfg: HttpConfig) -> Result<Http> {
+        // A rejected base URL is never quoted whole: it may be the token, passed in its place.
         let base: Uri = cfg.base_url.parse().map_err(|_| {
             Error::invalid(format!(
-                "base_url {} is not a valid URL",
-                shown_url(&cfg.base_url)
+                "base_url {} is not a valid URL (it must be an absolute http:// or https:// URL such as https://api.openint.dev/v1)",
+                shown_rejected_url(&cfg.base_url)
             ))
         })?;
         let origin = Origin::of(&base).ok_or_else(|| {
             Error::invalid(format!(
                 "base_url {} must be an absolute http:// or https:// URL",
-                shown_url(&cfg.base_url)
+                shown_rejected_url(&cfg.base_url)
             ))
         })?;
         if base.query().is_some() || cfg.base_url.contains('#') {
             return Err(Error::invalid(format!(
                 "base_url {} must not have a query or fragment",
-                shown_url(&cfg.base_url)
+                shown_rejected_url(&cfg.base_url)
             )));
         }
-        let mut secrets = Vec::new();
+        let mut secrets: Vec<String> = cfg.token.iter().cloned().collect();
         let proxy = match &cfg.proxy {
             None => ureq::Proxy::try_from_env(),
             Some(None) => None,
             Some(Some(url)) => {
                 let p = ureq::Proxy::new(url).map_err(|_| {
-                    Error::invalid(format!("proxy {} is not a valid proxy URL", shown_url(url)))
+                    Error::invalid(format!(
+                        "proxy {} is not a valid proxy URL",
+                        shown_rejected_url(url)
+                    ))
                 })?;
                 if let Some(pw) = p.password().filter(|pw| !pw.is_empty()) {
                     secrets.push(pw.to_string());
@@ -111,10 +115,6 @@ impl Http {
             cfg,
             log: ClientLog::default(),
         })
-    }
-
-    pub(crate) fn token(&self) -> Option<&str> {
-        self.cfg.token.as_deref()
     }
 
     /// The full URL of a prepared request.

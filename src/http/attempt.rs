@@ -121,7 +121,8 @@ impl Http {
                         request_id,
                         retries: 0,
                         method: method.as_str(),
-                        url: shown,
+                        // Shown to the caller: a secret query value is masked.
+                        url: crate::redact::redact_with(&shown, &self.secrets).into_owned(),
                     },
                     body,
                 });
@@ -134,6 +135,8 @@ impl Http {
                 read_body(&mut resp, MAX_ERROR_BODY as u64, None).unwrap_or_default();
             let mut text = String::from_utf8_lossy(&bytes).into_owned();
             if cut {
+                // Redacted as a cut text: a start of the token at the cut counts as the token.
+                text = crate::redact::redact_cut(&text, &self.secrets).into_owned();
                 text.push_str(&format!("... (cut at {MAX_ERROR_BODY} bytes)"));
             }
             let mut error =
@@ -229,7 +232,7 @@ impl Http {
             self.agent.run(r)
         };
         self.log
-            .log(LogLevel::Debug, "openint::http", self.token(), || {
+            .log(LogLevel::Debug, "openint::http", &self.secrets, || {
                 let names: Vec<&str> = req.headers.iter().map(|(k, _)| k.as_str()).collect();
                 format!(
                     "{} {} (extra headers: {:?}; body {} bytes)",

@@ -34,19 +34,17 @@ pub(super) fn read_body(
 }
 
 impl Http {
+    /// A body at trace, redacted before it is cut (so a secret across the cut goes whole).
     pub(super) fn log_body(&self, body: &str) {
         self.log
-            .log(LogLevel::Trace, "openint::http", self.token(), || {
-                let mut end = body.len().min(MAX_LOGGED_BODY);
-                while !body.is_char_boundary(end) {
-                    end -= 1;
-                }
-                let more = if end < body.len() {
+            .log(LogLevel::Trace, "openint::http", &self.secrets, || {
+                let (text, cut) = crate::redact::cut(body, MAX_LOGGED_BODY, &self.secrets);
+                let more = if cut {
                     format!("... ({} bytes in all)", body.len())
                 } else {
                     String::new()
                 };
-                format!("body: {}{more}", &body[..end])
+                format!("body: {text}{more}")
             });
     }
 }

@@ -36,11 +36,7 @@ impl Http {
             } else {
                 e.with_request(method, &strip_userinfo(&url))
             };
-            let mut e = e.with_retries(retries).redacted(self.token());
-            for s in &self.secrets {
-                e = e.redacted(Some(s));
-            }
-            e
+            e.with_retries(retries).redacted(&self.secrets)
         })
     }
 
@@ -114,7 +110,7 @@ impl Http {
                 return Err(failure.error);
             }
             self.log
-                .log(LogLevel::Warn, "openint::retry", self.token(), || {
+                .log(LogLevel::Warn, "openint::retry", &self.secrets, || {
                     format!(
                         "{} {shown} -> {} in {:.1} ms (attempt {attempt}); retrying in {} ms: {}",
                         req.method.as_str(),
@@ -147,7 +143,7 @@ impl Http {
         note: Option<&str>,
     ) {
         self.log
-            .log(LogLevel::Info, "openint::http", self.token(), || {
+            .log(LogLevel::Info, "openint::http", &self.secrets, || {
                 format!(
                     "{} {shown} -> {} in {:.1} ms (attempt {attempt}){}",
                     req.method.as_str(),
@@ -172,7 +168,7 @@ impl Http {
         } else {
             LogLevel::Error
         };
-        self.log.log(level, "openint::http", self.token(), || {
+        self.log.log(level, "openint::http", &self.secrets, || {
             format!(
                 "{} {shown} -> {} in {:.1} ms (attempt {attempt}): {}{}",
                 req.method.as_str(),

@@ -136,7 +136,7 @@ impl<T: DeserializeOwned> Iterator for AutoPager<T> {
         }
         let item = match self.cursor.next(None) {
             Ok(Some(raw)) => {
-                decode_item(raw).map_err(|e| e.redacted(self.cursor.listing.http.token()))
+                decode_item(raw).map_err(|e| e.redacted(&self.cursor.listing.http.secrets))
             }
             Ok(None) => {
                 self.done = true;

@@ -163,7 +163,7 @@ impl Listing {
                 self.http.url(&self.base),
                 page.offset
             ))
-            .redacted(self.http.token()));
+            .redacted(&self.http.secrets));
         }
         self.schedule(&data);
         Ok(Some(data))

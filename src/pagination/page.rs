@@ -151,7 +151,7 @@ impl<T: DeserializeOwned> Page<T> {
             .items()
             .map(decode_item)
             .collect::<Result<Vec<T>>>()
-            .map_err(|e| e.redacted(core.listing.http.token()))?;
+            .map_err(|e| e.redacted(&core.listing.http.secrets))?;
         Ok(Page { core, items })
     }
 

@@ -139,8 +139,103 @@ static void test_non_json_answer_to_a_call(void) {
     world_free(&w);
 }
 
+/* Issue 18 items 1 and 2: a token the server echoes across a cut of the library (the 120 bytes a
+ * decode error quotes, the 64 KiB an error body keeps, the 4 KiB a trace line keeps), or
+ * JSON-escaped (it holds `"` and `\`), never shows, not even its start. */
+static void no_token_start(const char *token, const char *text, const char *what) {
+    char start[6];
+    snprintf(start, sizeof start, "%s", token);
+    CHECKF(!has_text(text, start), "%s: the token's start %s shows in %.200s", what, start, text ? text : "");
+}
+
+static void on_trace(void *user_data, uint32_t level, const char *target, const char *message) {
+    (void)level;
+    (void)target;
+    const char *token = (const char *)user_data;
+    char start[6];
+    snprintf(start, sizeof start, "%s", token);
+    if (has_text(message, start)) tk_fail(__FILE__, __LINE__, "a log line shows the token's start: %.200s", message);
+}
+
+static void test_token_across_cuts_and_escaped(void) {
+    const char *token = "sk_live_cut_0123456789abcdef";
+    struct {
+        const char *what;
+        int pad;
+        const char *status_and_type; /* the hostile raw_body's status and content_type */
+    } cases[] = {
+        {"a decode error's quote", 100, "\"status\":200,\"content_type\":\"text/html\""},
+        {"an error body", 65536 - 12, "\"status\":500,\"content_type\":\"text/plain\""},
+        {"a trace line", 4096 - 30, "\"status\":200,\"content_type\":\"application/json\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *pad = (char *)malloc((size_t)cases[i].pad + 1);
+        memset(pad, 'x', (size_t)cases[i].pad);
+        pad[cases[i].pad] = 0;
+        bool json = strstr(cases[i].status_and_type, "application/json") != NULL;
+        char *body = json ? tk_fmt("{\\\"role\\\":\\\"org\\\",\\\"pad\\\":\\\"%s%s tail\\\"}", pad, token)
+                          : tk_fmt("%s%s tail", pad, token);
+        char *cfg = tk_fmt("{\"org_key\":\"%s\",\"hostile\":{\"kind\":\"raw_body\",%s,\"body\":\"%s\"}}", token,
+                           cases[i].status_and_type, body);
+        world w;
+        world_new(&w, cfg, "\"max_retries\":0");
+        CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_TRACE, on_trace, (void *)token, NULL) == OPENINT_STATUS_OK);
+        OpenintResponse *r = NULL;
+        OpenintError *err = NULL;
+        OpenintStatus st = openint_client_call(w.org, "viewer", NULL, &r, &err);
+        CHECKF(json ? st == OPENINT_STATUS_OK : st != OPENINT_STATUS_OK, "%s: %s", cases[i].what, tk_status_str(st));
+        no_token_start(token, openint_error_message(err), cases[i].what);
+        no_token_start(token, openint_error_display(err), cases[i].what);
+        no_token_start(token, openint_error_body(err), cases[i].what);
+        openint_response_free(r);
+        openint_error_free(err);
+        world_free(&w);
+        free(cfg);
+        free(body);
+        free(pad);
+    }
+
+    /* A token with a quote and a backslash, echoed JSON-escaped in an error body. */
+    const char *odd = "sk_live_q\"uo\\te_0123456789";
+    const char *odd_escaped = "sk_live_q\\\\\\\"uo\\\\\\\\te_0123456789"; /* as JSON inside the scenario's JSON */
+    char *cfg = tk_fmt("{\"fail\":{\"status\":401,\"body\":\"{\\\"message\\\":\\\"bad %s\\\",\\\"code\\\":\\\"UNAUTHORIZED\\\"}\"}}",
+                       odd_escaped);
+    world w;
+    world_new(&w, cfg, "\"max_retries\":0");
+    /* The token in the client options, JSON-escaped once. */
+    char *copts = tk_fmt("{\"base_url\":\"%s\",\"token\":\"sk_live_q\\\"uo\\\\te_0123456789\",\"max_retries\":0}", w.s.base_url);
+    OpenintClient *c = NULL;
+    CHECK(openint_client_new(copts, &c, NULL) == OPENINT_STATUS_OK);
+    free(copts);
+    OpenintError *err = call_fails(c, "viewer", NULL, OPENINT_STATUS_AUTHENTICATION, 401);
+    no_token_start(odd, openint_error_body(err), "an escaped token in an error body");
+    no_token_start(odd, openint_error_display(err), "an escaped token in the display line");
+    CHECKF(has_text(openint_error_body(err), "[REDACTED]"), "the body shows where the token was: %s",
+           openint_error_body(err));
+    openint_error_free(err);
+    openint_client_free(c);
+    world_free(&w);
+    free(cfg);
+}
+
+static void test_token_given_as_base_url(void) {
+    /* Issue 18 item 3: the token and the base URL swapped; the error never quotes the token. */
+    const char *token = "sk_live_swapped_0123456789";
+    char *opts = tk_fmt("{\"token\":\"http://127.0.0.1:9/v1\",\"base_url\":\"%s\"}", token);
+    OpenintClient *c = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_new(opts, &c, &err);
+    expect_invalid(st, err, "a token as base_url", "base_url", NULL);
+    no_token_start(token, openint_error_message(err), "base_url error");
+    no_token_start(token, openint_error_display(err), "base_url error");
+    openint_error_free(err);
+    free(opts);
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
     tk_run("hostile_non_json_answer_to_a_call", test_non_json_answer_to_a_call);
+    tk_run("hostile_token_across_cuts_and_escaped", test_token_across_cuts_and_escaped);
+    tk_run("hostile_token_given_as_base_url", test_token_given_as_base_url);
 }

@@ -313,9 +313,50 @@ static void test_no_secret_in_any_line(void) {
     world_free(&w);
 }
 
+static void test_connection_secrets_masked_at_every_level(void) {
+    /* Issue 18 item 4: bodies at trace and URLs at every level hold connection secrets (settings,
+     * configs, oauth credentials), a created connection's settings and an extra_query api_key.
+     * Every level logs, none shows a secret value; the structure stays readable. */
+    capture cap;
+    capture_init(&cap);
+    world w;
+    world_new(&w, "{\"seed\":{\"connector_configs\":4,\"connections\":8}}", NULL);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_TRACE, on_log, &cap, NULL) == OPENINT_STATUS_OK);
+    char *acme = store_find(&w.s, "connector_configs", "connector_name", "acme-apikey", "id");
+    cJSON_Delete(call_ok(w.org, "listConnections", "{\"include_secrets\":true}", "{\"extra_query\":{\"api_key\":\"query_secret_91\"}}"));
+    cJSON_Delete(call_ok(w.org, "listConnectorConfigs", NULL, NULL));
+    char *params = tk_fmt("{\"connector_config_id\":\"%s\",\"customer_id\":\"cus_log_secrets\","
+                          "\"data\":{\"connector_name\":\"acme-apikey\",\"settings\":{\"api_key\":\"created_secret_77\"}}}",
+                          acme ? acme : "ccfg_none");
+    cJSON *made = call_ok(w.org, "createConnection", params, NULL);
+    const char *id = tk_json_str(made, "id");
+    char *get = tk_fmt("{\"id\":\"%s\",\"include_secrets\":true}", id ? id : "conn_none");
+    cJSON_Delete(call_ok(w.org, "getConnection", get, NULL));
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+
+    const char *secrets[] = {"seed_key_", "seed_toggl_", "seed_gh_", "seed_at_", "seed_rt_", "seed_secret_",
+                             "created_secret_77", "query_secret_91"};
+    for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++) check_absent(&cap, secrets[i], secrets[i]);
+    /* Bodies are still logged at trace (with their secrets masked), URLs at info. */
+    const char *bodies[] = {"body:", "\"settings\":\"[REDACTED]\"", NULL};
+    const char *request[] = {"body:", "\"connector_config_id\"", "[REDACTED]", NULL};
+    const char *url[] = {"/connection?", "api_key=[REDACTED]", "-> 200", NULL};
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_TRACE, bodies) >= 2, "no trace body with masked settings");
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_TRACE, request) >= 1, "no trace line of the create request");
+    CHECKF(count_lines(&cap, OPENINT_LOG_LEVEL_INFO, url) == 1, "no info line with the masked api_key");
+    if (tk_failure_count()) dump(&cap);
+    free(get);
+    free(params);
+    free(acme);
+    cJSON_Delete(made);
+    capture_free(&cap);
+    world_free(&w);
+}
+
 void suite_logging(void) {
     tk_run("log_one_line_per_attempt", test_one_line_per_attempt);
     tk_run("log_levels_debug_and_trace", test_levels_debug_and_trace);
     tk_run("log_global_logger_and_client_override", test_global_logger_and_client_override);
     tk_run("log_no_secret_in_any_line", test_no_secret_in_any_line);
+    tk_run("log_connection_secrets_masked_at_every_level", test_connection_secrets_masked_at_every_level);
 }
