@@ -2,9 +2,10 @@
 
 The core formats a line only when its level is enabled, so the level handed to it follows
 the Python logger's effective level (checked when a client is made, and by
-:func:`set_log_level`). ``OPENINT_LOG=error|warn|info|debug|trace`` sets that level and, when
-the application configured no handler, prints to stderr, as the variable does for the core.
-Lines arrive already redacted (no token, Authorization value, key or JWT).
+:func:`set_log_level`). The logger has a ``NullHandler``: nothing is printed unless the
+application configures logging. ``OPENINT_LOG=error|warn|info|debug|trace`` sets that level and,
+when the application configured no handler, prints to stderr, as the variable does for the core.
+Lines arrive already redacted by the core (see the logging rule in the README).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ TRACE = 5
 logging.addLevelName(TRACE, "TRACE")
 
 logger = logging.getLogger("openint")
+# A library never prints on its own: without this, records with no handler configured anywhere
+# (a retry warning) reach stderr through logging.lastResort.
+logger.addHandler(logging.NullHandler())
 
 # OpenintLogLevel <-> logging levels.
 _TO_PY = {1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO, 4: logging.DEBUG, 5: TRACE}
@@ -112,7 +116,8 @@ def _from_env() -> None:
     name = (os.environ.get("OPENINT_LOG") or "").strip().lower()
     if name in _ENV:
         set_log_level(name)
-        if _ENV[name] and not logger.handlers and not logging.getLogger().handlers:
+        own = [h for h in logger.handlers if not isinstance(h, logging.NullHandler)]
+        if _ENV[name] and not own and not logging.getLogger().handlers:
             handler = logging.StreamHandler()
             handler.setFormatter(logging.Formatter("[%(asctime)s %(levelname)s %(name)s] %(message)s"))
             logger.addHandler(handler)

@@ -1,0 +1,41 @@
+"""Hostile servers and misuse from Python (issue 18): what reaches Python of each finding."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+
+
+def run_python(code: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs `code` in a fresh interpreter that imports this package (the environment's library)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        cwd=HERE,
+        timeout=timeout,
+    )
+
+
+def test_a_library_prints_nothing_without_logging_configured(scenario):
+    # Item 5: a retry is a warning of the `openint` logger; with no logging configured it must
+    # not reach stderr through logging.lastResort (the logger has a NullHandler).
+    scn = scenario(fail={"times": 1, "status": 503, "headers": {"retry-after-ms": "10"}})
+    child = run_python(
+        """
+        import sys, openint
+        client = openint.Openint(base_url=sys.argv[1], token=sys.argv[2], max_retries=1)
+        client.health()
+        print("done")
+        """,
+        scn.base_url,
+        scn.org_key,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "done"
+    assert child.stderr == "", child.stderr
+    assert len(scn.requests()) == 2, "the call was retried (so a warning was logged)"
