@@ -58,6 +58,10 @@
 // Functions and status values are only ever added: ABI 1 callers keep working.
 #define OPENINT_ABI_VERSION 1
 
+// The longest header value sent (the token's `Authorization` included): servers refuse
+// longer header lines, and a request head must fit the client's buffer.
+#define MAX_HEADER_VALUE 8192
+
 // Levels of `openint_set_logger` and `OPENINT_LOG`; a logger receives lines at its level
 // and every more severe one.
 enum OpenintLogLevel
@@ -187,7 +191,8 @@ const char *openint_operations_json(void);
 // OPENINT_BASE_URL, else `https://api.openint.dev/v1`; it includes the API version),
 // `timeout` (seconds per attempt, default 60), `connect_timeout` (default 5), `total_timeout`
 // (seconds per call across retries; default none), `max_retries` (default 2),
-// `max_body_bytes` (default 64 MiB), `default_headers` (object of strings), `tls_ca_file` or
+// `max_body_bytes` (default 64 MiB), `default_headers` (object of strings; the same rules as
+// the `extra_headers` of `openint_client_call_with`), `tls_ca_file` or
 // `tls_ca_pem` (trust only these CAs; default: the OS trust store), `tls_roots` ("system" or
 // "webpki"), `tls_client_cert_file`/`tls_client_cert_pem` with
 // `tls_client_key_file`/`tls_client_key_pem` (mutual TLS), `proxy` (URL such as
@@ -206,7 +211,8 @@ void openint_client_free(struct OpenintClient *client);
 // Calls an operation by its id (`"getConnection"`, `"createToken"`, ...; see
 // `openint_operations_json`) with its parameters as one JSON object: path, query and body
 // parameters by name, e.g. `{"id":"conn_1","include_secrets":true}` (NULL: none). Unknown
-// operations, unknown keys, wrong types and missing required parameters fail with
+// operations, unknown keys, wrong types, missing required parameters, a path parameter that is
+// `.` or `..`, or over 4096 bytes, and a query value over 8192 bytes fail with
 // `OPENINT_STATUS_INVALID_ARGUMENT` naming them, before any request. A list operation
 // returns its first page's JSON. On success writes `*response_out` (free it with
 // `openint_response_free`).
@@ -218,9 +224,14 @@ OpenintStatus openint_client_call(const struct OpenintClient *client,
 
 // `openint_client_call` with per-call options. `options_json` (NULL: none) is a JSON object
 // with any of: `timeout` (seconds for the whole call, retries included), `max_retries`,
-// `extra_headers` (object; a string value adds or replaces the header, null removes it;
-// `Authorization` is refused unless `allow_authorization_header` is true), `extra_query`
-// (object), `extra_body` (object merged into the JSON body), `retry_unsafe` (true: retry this
+// `extra_headers` (object; a string value adds or replaces the header, whatever the case of
+// its name, the SDK's own `User-Agent`, `Accept` and `Content-Type` included; null removes it;
+// `Authorization` is refused unless `allow_authorization_header` is true; `Host`,
+// `Content-Length`, `Transfer-Encoding`, `Connection`, `Keep-Alive`, `Upgrade`, `TE`, `Trailer`,
+// `Expect` and `Proxy-Authorization` are refused; values up to 8192 bytes), `extra_query`
+// (object; a boolean parameter of the table given false is left out, as the server reads any
+// value as true), `extra_body` (object merged into the JSON body; refused on a GET, which has
+// no body), `retry_unsafe` (true: retry this
 // call like a GET, even a POST that creates something and may have reached the server; false:
 // retry it only when it provably never reached the server or the server asked for it with
 // 429, 503 or `x-should-retry: true`, the default for such POSTs), `prefetch` (listings).
@@ -235,8 +246,9 @@ OpenintStatus openint_client_call_with(const struct OpenintClient *client,
 
 // The raw escape hatch, for endpoints the table does not know yet: `method` ("GET", "POST",
 // "PUT" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
-// URL-encoded), `query_json` (NULL or an object of strings, numbers, booleans or arrays;
-// false is left out, arrays are comma-joined), `body_json` (NULL or an object; every non-GET
+// URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of strings,
+// numbers, booleans or arrays; false is left out, arrays are comma-joined), `body_json` (NULL
+// or an object; every non-GET
 // sends at least `{}`). Same auth, retries (a raw POST counts as creating something),
 // redirects, limits and errors as every other call.
 OpenintStatus openint_client_request(const struct OpenintClient *client,

@@ -311,6 +311,13 @@ impl ClientOptions {
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty());
         if let Some(t) = &token {
+            if t.len() > params::MAX_HEADER_VALUE {
+                return Err(Error::invalid(format!(
+                    "token is {} bytes; it is sent in a header, whose value may be at most {}",
+                    t.len(),
+                    params::MAX_HEADER_VALUE
+                )));
+            }
             // A header value may hold spaces and tabs between visible characters ("My Token").
             if !t.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
                 // Say what is wrong without echoing the secret.

@@ -97,8 +97,9 @@ impl Http {
             .max_redirects(0)
             .timeout_connect(Some(cfg.connect_timeout))
             .timeout_global(Some(cfg.timeout))
-            .user_agent(&cfg.user_agent)
-            .accept("application/json")
+            // Set on each request (`Http::request_headers`), so a call can replace or remove them.
+            .user_agent("")
+            .accept("")
             .max_idle_connections(64)
             .max_idle_connections_per_host(32)
             .proxy(proxy)

@@ -71,7 +71,7 @@ impl Http {
             };
             let mut resp = self
                 .call(method, &url, body, req, timeout)
-                .map_err(|e| transport_failure(e, method, &shown, timeout, ctx))?;
+                .map_err(|e| transport_failure(e, method, &shown, self.bounds(timeout), ctx))?;
             let status = resp.status().as_u16();
             if (300..400).contains(&status) && status != 304 {
                 url = redirect_target(&self.origin, &url, method, status, resp.headers())
@@ -104,7 +104,7 @@ impl Http {
                 }
                 let limit = self.cfg.max_body_bytes;
                 let (bytes, over) = read_body(&mut resp, limit, content_length)
-                    .map_err(|e| transport_failure(e, method, &shown, timeout, ctx))?;
+                    .map_err(|e| transport_failure(e, method, &shown, self.bounds(timeout), ctx))?;
                 if over {
                     return Err(not_retryable(self.too_large(method, &shown)));
                 }
@@ -178,58 +178,35 @@ impl Http {
         let mut builder = ureq::http::Request::builder()
             .method(method.as_str())
             .uri(url);
-        for (k, v) in &self.cfg.headers {
-            builder = builder.header(k.as_str(), v.as_str());
+        let headers = self.request_headers(req, body.is_some());
+        for (k, v) in &headers {
+            builder = builder.header(*k, v.as_str());
         }
-        let mut auth = self.auth.as_deref();
-        let mut removed: Vec<&str> = Vec::new();
-        for (k, v) in &req.headers {
-            if k.eq_ignore_ascii_case("authorization") {
-                auth = v.as_deref();
-                continue;
+        // What ureq would add by itself, unless the request has it: only what the caller did
+        // not remove (User-Agent and Accept are always in `headers` unless removed).
+        let keeps = |name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+        let removed_encoding = req
+            .headers
+            .iter()
+            .any(|(k, v)| v.is_none() && k.eq_ignore_ascii_case("accept-encoding"));
+        let auto = AutoHeaders {
+            user_agent: keeps("user-agent"),
+            accept: keeps("accept"),
+            accept_encoding: !removed_encoding,
+        };
+        let send = |builder: ureq::http::request::Builder, body: Option<&[u8]>| match body {
+            Some(b) => {
+                let r = builder
+                    .body(b)
+                    .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
+                self.agent.run(auto.configure(&self.agent, r, timeout))
             }
-            if let Some(h) = builder.headers_mut() {
-                h.remove(k.as_str());
-            }
-            match v {
-                Some(v) => builder = builder.header(k.as_str(), v.as_str()),
-                None => removed.push(k.as_str()),
-            }
-        }
-        if let Some(a) = auth {
-            builder = builder.header("Authorization", a);
-        }
-        let send = |builder: ureq::http::request::Builder, body: Option<&[u8]>| {
-            let request = match body {
-                Some(b) => {
-                    let builder = if removed
-                        .iter()
-                        .any(|r| r.eq_ignore_ascii_case("content-type"))
-                    {
-                        builder
-                    } else {
-                        builder.header("Content-Type", "application/json")
-                    };
-                    let r = builder
-                        .body(b)
-                        .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
-                    let r = self
-                        .agent
-                        .configure_request(r)
-                        .timeout_global(Some(timeout))
-                        .build();
-                    return self.agent.run(r);
-                }
-                None => builder
+            None => {
+                let r = builder
                     .body(())
-                    .map_err(|e| ureq::Error::BadUri(e.to_string()))?,
-            };
-            let r = self
-                .agent
-                .configure_request(request)
-                .timeout_global(Some(timeout))
-                .build();
-            self.agent.run(r)
+                    .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
+                self.agent.run(auto.configure(&self.agent, r, timeout))
+            }
         };
         self.log
             .log(LogLevel::Debug, "openint::http", &self.secrets, || {
@@ -248,6 +225,41 @@ impl Http {
         send(builder, body)
     }
 
+    /// The request's headers, each once: the SDK's own (`User-Agent`, `Accept`, and
+    /// `Content-Type` with a body), then the client's `default_headers`, then the call's
+    /// `extra_headers` (a value replaces a header of the same name, whatever its case; `None`
+    /// removes it), then `Authorization` from the token (or the call's, when allowed).
+    fn request_headers<'a>(&'a self, req: &'a Prepared, body: bool) -> Vec<(&'a str, String)> {
+        let mut headers: Vec<(&str, String)> = vec![
+            ("User-Agent", self.cfg.user_agent.clone()),
+            ("Accept", "application/json".to_string()),
+        ];
+        if body {
+            headers.push(("Content-Type", "application/json".to_string()));
+        }
+        let mut set = |name: &'a str, value: Option<&str>| {
+            headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+            if let Some(v) = value {
+                headers.push((name, v.to_string()));
+            }
+        };
+        for (k, v) in &self.cfg.headers {
+            set(k, Some(v));
+        }
+        let mut auth = self.auth.as_deref();
+        for (k, v) in &req.headers {
+            if k.eq_ignore_ascii_case("authorization") {
+                auth = v.as_deref();
+            } else {
+                set(k, v.as_deref());
+            }
+        }
+        if let Some(a) = auth {
+            headers.push(("Authorization", a.to_string()));
+        }
+        headers
+    }
+
     fn too_large(&self, method: Method, shown: &str) -> Error {
         Error::new(
             ErrorKind::BodyTooLarge,
@@ -257,6 +269,37 @@ impl Http {
                 self.cfg.max_body_bytes
             ),
         )
+    }
+}
+
+/// Which headers ureq may add by itself to a request that lacks them (those the call removed
+/// stay out).
+struct AutoHeaders {
+    user_agent: bool,
+    accept: bool,
+    accept_encoding: bool,
+}
+
+impl AutoHeaders {
+    fn configure<S: ureq::AsSendBody>(
+        &self,
+        agent: &ureq::Agent,
+        request: ureq::http::Request<S>,
+        timeout: Duration,
+    ) -> ureq::http::Request<S> {
+        let mut c = agent
+            .configure_request(request)
+            .timeout_global(Some(timeout));
+        if !self.user_agent {
+            c = c.user_agent("");
+        }
+        if !self.accept {
+            c = c.accept("");
+        }
+        if !self.accept_encoding {
+            c = c.accept_encoding("");
+        }
+        c.build()
     }
 }
 
@@ -277,22 +320,63 @@ fn not_retryable(error: Error) -> Failure {
     }
 }
 
+/// The bounds of one attempt, to say which one fired.
+pub(super) struct Bounds {
+    /// What the attempt was given: the per-attempt `timeout`, or less when the call's deadline
+    /// was nearer (`by_deadline`).
+    timeout: Duration,
+    by_deadline: bool,
+    connect: Duration,
+}
+
+impl Http {
+    fn bounds(&self, timeout: Duration) -> Bounds {
+        Bounds {
+            timeout,
+            by_deadline: timeout < self.cfg.timeout,
+            connect: self.cfg.connect_timeout,
+        }
+    }
+}
+
+impl Bounds {
+    /// What a timeout says: the bound that fired, by its option's name.
+    fn timed_out(&self, which: Option<ureq::Timeout>) -> String {
+        match which {
+            Some(ureq::Timeout::Connect | ureq::Timeout::Resolve) if self.connect <= self.timeout => {
+                format!(
+                    "connecting timed out after {:?} (connect_timeout, which bounds the connection, the proxy and the TLS handshake)",
+                    self.connect
+                )
+            }
+            _ if self.by_deadline => format!(
+                "timed out after {:?} (the call's deadline: its timeout, or the client's total_timeout)",
+                self.timeout
+            ),
+            _ => format!(
+                "timed out after {:?} (timeout, the bound of each attempt)",
+                self.timeout
+            ),
+        }
+    }
+}
+
 /// Connection errors and timeouts are retried; protocol violations and anything else from
 /// the transport are not.
 fn transport_failure(
     e: ureq::Error,
     method: Method,
     shown: &str,
-    timeout: Duration,
+    bounds: Bounds,
     ctx: &CallCtx,
 ) -> Failure {
     if ctx.cancel.is_some_and(CancelToken::is_cancelled) {
         return not_retryable(cancelled_error(method, shown));
     }
     let (kind, what) = match &e {
-        ureq::Error::Timeout(_) => (ErrorKind::Timeout, format!("timed out after {timeout:?}")),
+        ureq::Error::Timeout(which) => (ErrorKind::Timeout, bounds.timed_out(Some(*which))),
         ureq::Error::Io(io) if io.kind() == IoKind::TimedOut || io.kind() == IoKind::WouldBlock => {
-            (ErrorKind::Timeout, format!("timed out after {timeout:?}"))
+            (ErrorKind::Timeout, bounds.timed_out(None))
         }
         ureq::Error::Io(io) if io.kind() == IoKind::UnexpectedEof => (
             ErrorKind::Connection,

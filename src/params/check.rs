@@ -153,8 +153,41 @@ pub(super) fn string_items(v: &Value) -> Option<Vec<&str>> {
     }
 }
 
+/// The longest header value sent (the token's `Authorization` included): servers refuse
+/// longer header lines, and a request head must fit the client's buffer.
+pub const MAX_HEADER_VALUE: usize = 8192;
+
+/// Headers the client sets itself from the request (framing, the connection, the target):
+/// another value would send the token to another host, hang a request or cut its body.
+const FRAMING_HEADERS: &[(&str, &str)] = &[
+    (
+        "host",
+        "it is the base URL's host (a different one would send the token to another site)",
+    ),
+    ("content-length", "the body's length is set from the body"),
+    (
+        "transfer-encoding",
+        "the body's framing is set from the body",
+    ),
+    ("connection", "connections are managed by the client's pool"),
+    ("keep-alive", "connections are managed by the client's pool"),
+    (
+        "proxy-connection",
+        "connections are managed by the client's pool",
+    ),
+    ("upgrade", "the client speaks HTTP/1.1 only"),
+    ("te", "the answer's framing is the client's to negotiate"),
+    ("trailer", "the body's framing is set from the body"),
+    ("expect", "requests are sent whole"),
+    (
+        "proxy-authorization",
+        "it is set from the proxy URL (http://user:password@host)",
+    ),
+];
+
 /// Validates header names and values (client defaults and per-call extras alike): a valid
-/// token name, a visible-ASCII value. `Authorization` is refused unless allowed.
+/// token name, a visible-ASCII value of at most `MAX_HEADER_VALUE` bytes, not one of the
+/// framing headers. `Authorization` is refused unless allowed.
 pub(crate) fn check_headers(
     what: &str,
     headers: &[(String, Option<String>)],
@@ -175,6 +208,23 @@ pub(crate) fn check_headers(
         if name.eq_ignore_ascii_case("authorization") && !allow_authorization {
             return Err(Error::invalid(format!(
                 "{what}: \"Authorization\" is set from the token; pass the token instead (or allow_authorization_header for this call)"
+            )));
+        }
+        if let Some(why) = FRAMING_HEADERS
+            .iter()
+            .find(|(h, _)| name.eq_ignore_ascii_case(h))
+            .map(|(_, why)| why)
+        {
+            return Err(Error::invalid(format!(
+                "{what}: {} cannot be set: {why}",
+                shown(name)
+            )));
+        }
+        if let Some(v) = value.as_ref().filter(|v| v.len() > MAX_HEADER_VALUE) {
+            return Err(Error::invalid(format!(
+                "{what}: the value of {} is {} bytes; a header value may be at most {MAX_HEADER_VALUE}",
+                shown(name),
+                v.len()
             )));
         }
         if let Some(v) = value {

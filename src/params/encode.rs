@@ -64,17 +64,33 @@ pub(crate) fn prepare(
         }
         match param.location {
             Location::Path => {
-                if value.as_str().is_some_and(str::is_empty) {
+                let segment = value.as_str().unwrap_or_default();
+                if segment.is_empty() {
                     return Err(invalid(
                         op,
                         param,
                         "must not be empty (it is a path segment)",
                     ));
                 }
-                let encoded = encode_path_segment(value.as_str().unwrap_or_default());
+                // A dot segment leaves its place: `/customer/../token` is `/token` to any
+                // proxy or server that normalises paths.
+                if segment == "." || segment == ".." {
+                    return Err(invalid(
+                        op,
+                        param,
+                        "must not be \".\" or \"..\" (a dot segment would move the request to another path)",
+                    ));
+                }
+                check_length(op.id, param.name, "path parameter", segment, MAX_PATH_PARAM)?;
+                let encoded = encode_path_segment(segment);
                 path = path.replace(&format!("{{{}}}", param.name), &encoded);
             }
-            Location::Query => encode_query(&mut query, param, &value),
+            Location::Query => {
+                if let Some(text) = value.as_str() {
+                    check_length(op.id, param.name, "query parameter", text, MAX_QUERY_VALUE)?;
+                }
+                encode_query(&mut query, param, &value)
+            }
             Location::Body => {
                 body.insert(param.name.to_string(), value);
             }
@@ -97,14 +113,14 @@ pub(crate) fn prepare(
         // healthEcho, handleWebhook: everything else is the body, as given.
         body.extend(given);
     }
-    for (k, v) in &opts.extra_query {
-        query.set(Cow::Owned(k.clone()), v.clone());
-    }
+    extra_query(op.id, &mut query, opts)?;
     let headers = check_headers(
         "extra_headers",
         &opts.extra_headers,
         opts.allow_authorization_header,
     )?;
+    no_body_on_get(op.id, op.method, opts)?;
+    check_url_length(op.id, &path, &query)?;
     let body = (op.method != Method::Get).then(|| {
         body.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
         serde_json::to_vec(&Value::Object(body)).unwrap_or_else(|_| b"{}".to_vec())
@@ -140,6 +156,11 @@ pub(crate) fn prepare_raw(
             shown(path)
         )));
     }
+    if path.split('/').any(|seg| seg == "." || seg == "..") {
+        return Err(Error::invalid(
+            "raw request: path has a \".\" or \"..\" segment (it would move the request to another path)",
+        ));
+    }
     if path.contains('?') {
         return Err(Error::invalid(
             "raw request: put query parameters in the query object, not in the path",
@@ -170,9 +191,9 @@ pub(crate) fn prepare_raw(
         };
         q.set(Cow::Owned(k), s);
     }
-    for (k, v) in &opts.extra_query {
-        q.set(Cow::Owned(k.clone()), v.clone());
-    }
+    extra_query("raw request", &mut q, opts)?;
+    no_body_on_get("raw request", m, opts)?;
+    check_url_length("raw request", path, &q)?;
     let body = if m == Method::Get {
         if body.as_ref().is_some_and(|b| !b.is_null()) {
             return Err(Error::invalid("raw request: a GET request has no body"));
@@ -207,6 +228,68 @@ pub(crate) fn prepare_raw(
             &opts.extra_headers,
             opts.allow_authorization_header,
         )?,
+    })
+}
+
+/// The longest path parameter and query value sent: ids are short, and a URL of megabytes is
+/// refused by every server (it is refused here, before it is built, naming the parameter).
+pub(crate) const MAX_PATH_PARAM: usize = 4096;
+pub(crate) const MAX_QUERY_VALUE: usize = 8192;
+/// The longest URL path and query sent.
+pub(crate) const MAX_URL: usize = 16 * 1024;
+
+fn check_length(what: &str, name: &str, kind: &str, value: &str, max: usize) -> Result<()> {
+    if value.len() > max {
+        return Err(Error::invalid(format!(
+            "{what}: {kind} {} is {} bytes; at most {max} are sent",
+            shown(name),
+            value.len()
+        )));
+    }
+    Ok(())
+}
+
+fn check_url_length(what: &str, path: &str, query: &Query) -> Result<()> {
+    let len = path.len() + query.encoded_len();
+    if len > MAX_URL {
+        return Err(Error::invalid(format!(
+            "{what}: the URL path and query would be {len} bytes; at most {MAX_URL} are sent"
+        )));
+    }
+    Ok(())
+}
+
+/// A GET has no body: `extra_body` fields would be dropped, so they are refused.
+fn no_body_on_get(what: &str, method: Method, opts: &RequestOptions) -> Result<()> {
+    if method == Method::Get && !opts.extra_body.is_empty() {
+        return Err(Error::invalid(format!(
+            "{what}: extra_body is given, but this is a GET request, which has no body (send the fields as extra_query)"
+        )));
+    }
+    Ok(())
+}
+
+/// `extra_query` added after the operation's own parameters (a repeated key replaces them).
+/// A boolean the table knows follows the rule of the parameters: the server reads any value,
+/// `false` included, as true, so `false` leaves the key out.
+fn extra_query(what: &str, query: &mut Query, opts: &RequestOptions) -> Result<()> {
+    for (k, v) in &opts.extra_query {
+        check_length(what, k, "extra_query value", v, MAX_QUERY_VALUE)?;
+        if is_boolean_query(k) && v.eq_ignore_ascii_case("false") {
+            query.remove(k);
+        } else {
+            query.set(Cow::Owned(k.clone()), v.clone());
+        }
+    }
+    Ok(())
+}
+
+/// Whether any operation of the table has a boolean query parameter of this name.
+fn is_boolean_query(name: &str) -> bool {
+    crate::operations::OPERATIONS.iter().any(|op| {
+        op.params.iter().any(|p| {
+            p.name == name && p.location == Location::Query && matches!(p.ty, Type::Boolean)
+        })
     })
 }
 
@@ -287,6 +370,24 @@ impl Query {
         }
     }
 
+    pub(crate) fn remove(&mut self, key: &str) {
+        self.pairs.retain(|(k, _)| k != key);
+    }
+
+    /// The length of [`Query::encode`], without building it.
+    pub(crate) fn encoded_len(&self) -> usize {
+        let len = |s: &str| {
+            s.bytes()
+                .map(|b| if is_query_safe(b) { 1 } else { 3 })
+                .sum::<usize>()
+        };
+        self.pairs
+            .iter()
+            .map(|(k, v)| len(k) + 1 + len(v) + 1)
+            .sum::<usize>()
+            .saturating_sub(1)
+    }
+
     pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.pairs
             .iter()
@@ -309,13 +410,16 @@ impl Query {
     }
 }
 
+fn is_query_safe(b: u8) -> bool {
+    matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',')
+}
+
 fn percent_encode(s: &str, out: &mut String) {
     for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
+        if is_query_safe(b) {
+            out.push(b as char)
+        } else {
+            out.push_str(&format!("%{b:02X}"))
         }
     }
 }

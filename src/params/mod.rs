@@ -6,7 +6,11 @@
 //! percent-encoded; query arrays are comma-joined (bracket keys are silently ignored by the
 //! server) and never sent empty; booleans are sent only when true (the server reads `false` as
 //! true); every non-GET request carries `Content-Type: application/json` and a JSON object body,
-//! at least `{}` (without them the server crashes or answers PARSE_ERROR).
+//! at least `{}` (without them the server crashes or answers PARSE_ERROR). `extra_query` follows
+//! the boolean rule for every boolean the table knows. Refused before any request, naming what
+//! is wrong: a path parameter `.` or `..` (a dot segment moves the request), path parameters over
+//! 4096 bytes and query values over 8192 (a URL of megabytes), `extra_body` on a GET (it would be
+//! dropped), framing headers (`Host`, `Content-Length`, ...) and header values over 8192 bytes.
 
 mod args;
 mod check;
@@ -16,7 +20,7 @@ mod options;
 mod tests;
 
 pub(crate) use args::{seconds, JsonArgs};
-pub(crate) use check::check_headers;
+pub(crate) use check::{check_headers, MAX_HEADER_VALUE};
 pub use check::{operation, MAX_LIMIT};
 pub(crate) use encode::{prepare, prepare_raw, Prepared};
 pub use options::RequestOptions;

@@ -18,11 +18,17 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     /// Retries after the first attempt (replaces the client's `max_retries`).
     pub max_retries: Option<u32>,
-    /// Headers to add or replace (`Some`) or remove (`None`), after the client's defaults.
+    /// Headers to add or replace (`Some`) or remove (`None`), after the client's defaults and
+    /// the SDK's own (`User-Agent`, `Accept`, `Content-Type`), by case-insensitive name.
+    /// Framing headers (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`, ...) are
+    /// refused.
     pub extra_headers: Vec<(String, Option<String>)>,
-    /// Query parameters added after the operation's own (a repeated key replaces it).
+    /// Query parameters added after the operation's own (a repeated key replaces it). A
+    /// boolean parameter of the table given `"false"` is left out (the server reads any value
+    /// as true).
     pub extra_query: Vec<(String, String)>,
     /// Fields merged into the JSON body (a repeated key replaces the operation's value).
+    /// Refused on a GET, which has no body.
     pub extra_body: Map<String, Value>,
     /// `Some(true)`: retry like a GET even when the request may have reached the server;
     /// `Some(false)`: only when it provably did not, or the server asked (429, 503,

@@ -232,10 +232,42 @@ static void test_token_given_as_base_url(void) {
     free(opts);
 }
 
+static void test_a_timeout_names_the_bound_that_fired(void) {
+    /* Issue 18 item 15: a TLS handshake that stalls stops at connect_timeout (1 s here) and must
+     * say so, not "timed out after 30s" (the per-attempt timeout). */
+    tk_stub *stub = tk_stub_start(TK_STUB_SILENT, NULL);
+    CHECK(stub != NULL);
+    if (!stub) return;
+    char *opts = tk_fmt("\"connect_timeout\":1,\"timeout\":30,\"max_retries\":0,\"tls_roots\":\"webpki\"");
+    char *url = tk_fmt("https://127.0.0.1:%d/v1", tk_stub_port(stub));
+    OpenintClient *c = tk_client(url, opts);
+    OpenintResponse *r = NULL;
+    OpenintError *err = NULL;
+    double t0 = tk_now();
+    OpenintStatus st = openint_client_call(c, "health", NULL, &r, &err);
+    double took = tk_now() - t0;
+    expect_transport_error(st, err, OPENINT_STATUS_TIMEOUT, "a stalled TLS handshake");
+    const char *msg = openint_error_message(err);
+    CHECKF(has_text(msg, "connect_timeout") && has_text(msg, "1s") && !has_text(msg, "30s"), "the message names %s", msg);
+    CHECKF(took < 10 * tk_time_scale(), "took %.1f s", took);
+    openint_error_free(err);
+    /* A call's own deadline is named as such. */
+    err = NULL;
+    st = openint_client_call_with(c, "health", NULL, "{\"timeout\":0.5}", NULL, &r, &err);
+    expect_transport_error(st, err, OPENINT_STATUS_TIMEOUT, "a call deadline shorter than connect_timeout");
+    CHECKF(has_text(openint_error_message(err), "deadline"), "the message names %s", openint_error_message(err));
+    openint_error_free(err);
+    openint_client_free(c);
+    free(url);
+    free(opts);
+    tk_stub_stop(stub);
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
     tk_run("hostile_non_json_answer_to_a_call", test_non_json_answer_to_a_call);
     tk_run("hostile_token_across_cuts_and_escaped", test_token_across_cuts_and_escaped);
     tk_run("hostile_token_given_as_base_url", test_token_given_as_base_url);
+    tk_run("hostile_a_timeout_names_the_bound_that_fired", test_a_timeout_names_the_bound_that_fired);
 }

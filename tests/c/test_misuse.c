@@ -306,10 +306,95 @@ static void test_huge_and_malformed_input(void) {
     world_free(&w);
 }
 
+static void test_dot_segments_are_refused(void) {
+    /* Issue 18 item 6: "." or ".." as a path parameter is a dot segment, which a proxy or the
+     * server resolves: createToken for customer ".." would POST /token, handleWebhook for ".."
+     * the API root. Refused before any request. */
+    world w;
+    world_new(&w, "{}", NULL);
+    const struct {
+        const char *op, *params, *name;
+    } cases[] = {
+        {"createToken", "{\"customer_id\":\"..\"}", "customer_id"},
+        {"createToken", "{\"customer_id\":\".\"}", "customer_id"},
+        {"handleWebhook", "{\"connector_name\":\"..\"}", "connector_name"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        OpenintResponse *r = NULL;
+        OpenintError *err = NULL;
+        OpenintStatus st = openint_client_call(w.org, cases[i].op, cases[i].params, &r, &err);
+        expect_invalid(st, err, cases[i].params, cases[i].name, "dot segment");
+        openint_error_free(err);
+    }
+    OpenintResponse *r = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_request(w.org, "POST", "/customer/../token", NULL, NULL, NULL, NULL, &r, &err);
+    expect_invalid(st, err, "raw path with ..", "path", "..");
+    openint_error_free(err);
+    CHECKF(tk_scenario_request_count(&w.s) == 0, "%d requests", tk_scenario_request_count(&w.s));
+    /* Dots inside a segment are ordinary characters. */
+    cJSON_Delete(call_ok(w.org, "createToken", "{\"customer_id\":\"a..b\"}", NULL));
+    cJSON *log = tk_scenario_requests(&w.s);
+    CHECKF(has_text(tk_log_str(cJSON_GetArrayItem(log, 0), "path"), "/customer/a..b/token"), "path %s",
+           tk_log_str(cJSON_GetArrayItem(log, 0), "path"));
+    cJSON_Delete(log);
+    world_free(&w);
+}
+
+static void test_oversized_input_blames_the_caller(void) {
+    /* Issue 18 item 15: a path parameter of a megabyte built the whole URL and failed as "uri too
+     * long" quoting it; a header value of a megabyte failed as PROTOCOL "invalid response",
+     * blaming the server for a request never sent. Both are the caller's: INVALID_ARGUMENT
+     * naming the parameter or header, a short message, no request. */
+    world w;
+    world_new(&w, "{}", NULL);
+    char *big = repeat('a', 1 << 20);
+    const size_t max_msg = 300;
+    char *params = tk_fmt("{\"id\":\"conn_%s\"}", big);
+    char *query = tk_fmt("{\"search_query\":\"%s\"}", big);
+    char *header = tk_fmt("{\"extra_headers\":{\"X-Big\":\"%s\"}}", big);
+    char *xquery = tk_fmt("{\"extra_query\":{\"q\":\"%s\"}}", big);
+    const struct {
+        const char *op, *params, *options, *name;
+    } cases[] = {
+        {"getConnection", params, NULL, "\"id\""},
+        {"listConnections", query, NULL, "search_query"},
+        {"viewer", NULL, header, "X-Big"},
+        {"viewer", NULL, xquery, "\"q\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        OpenintResponse *r = NULL;
+        OpenintError *err = NULL;
+        OpenintStatus st = openint_client_call_with(w.org, cases[i].op, cases[i].params, cases[i].options, NULL, &r, &err);
+        expect_invalid(st, err, cases[i].name, cases[i].name, "bytes");
+        const char *msg = openint_error_message(err);
+        CHECKF(msg && strlen(msg) < max_msg, "%s: a message of %zu bytes", cases[i].name, msg ? strlen(msg) : 0);
+        openint_error_free(err);
+    }
+    CHECKF(tk_scenario_request_count(&w.s) == 0, "%d requests", tk_scenario_request_count(&w.s));
+    /* A token of a megabyte: refused at creation, without quoting it. */
+    char *opts = tk_fmt("{\"base_url\":\"%s\",\"token\":\"%s\"}", w.s.base_url, big);
+    OpenintClient *c = SENT(OpenintClient);
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_new(opts, &c, &err);
+    expect_invalid(st, err, "a token of 1 MiB", "token", "bytes");
+    CHECK(openint_error_message(err) && strlen(openint_error_message(err)) < max_msg);
+    openint_error_free(err);
+    free(opts);
+    free(xquery);
+    free(header);
+    free(query);
+    free(params);
+    free(big);
+    world_free(&w);
+}
+
 void suite_misuse(void) {
     tk_run("misuse_null_arguments_of_the_generic_functions", test_null_arguments_of_the_generic_functions);
     tk_run("misuse_free_null_and_page_indexes", test_free_null_and_page_indexes);
     tk_run("misuse_finished_cursor_used_again", test_finished_cursor_used_again);
     tk_run("misuse_pages_and_cursors_after_client_free", test_pages_and_cursors_after_client_free);
     tk_run("misuse_huge_and_malformed_input", test_huge_and_malformed_input);
+    tk_run("misuse_dot_segments_are_refused", test_dot_segments_are_refused);
+    tk_run("misuse_oversized_input_blames_the_caller", test_oversized_input_blames_the_caller);
 }

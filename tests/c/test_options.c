@@ -274,6 +274,123 @@ static void test_bad_options(void) {
     world_free(&w);
 }
 
+static void test_extra_query_booleans_follow_the_table(void) {
+    /* Issue 18 item 7: the server reads any value of a boolean, "false" included, as true; the
+     * parameters leave false out, and extra_query must too for every boolean the table knows. */
+    world w;
+    world_new(&w, "{\"seed\":{\"connections\":2}}", NULL);
+    const struct {
+        const char *params, *options;
+        bool sent;
+    } cases[] = {
+        {NULL, "{\"extra_query\":{\"include_secrets\":false}}", false},
+        {"{\"include_secrets\":true}", "{\"extra_query\":{\"include_secrets\":false}}", false},
+        {NULL, "{\"extra_query\":{\"include_secrets\":\"false\"}}", false},
+        {NULL, "{\"extra_query\":{\"include_secrets\":true}}", true},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(call_with(w.org, "listConnections", cases[i].params, cases[i].options, NULL) == OPENINT_STATUS_OK);
+        cJSON *log;
+        const char *query = tk_log_str(last_request(&w.s, &log), "query");
+        CHECKF(has_text(query, "include_secrets") == cases[i].sent, "%s %s: query %s", cases[i].params ? cases[i].params : "",
+               cases[i].options, query);
+        CHECKF(!has_text(query, "include_secrets=false"), "sent as false: %s", query);
+        cJSON_Delete(log);
+    }
+    /* The raw escape hatch follows the same rule. */
+    OpenintResponse *r = NULL;
+    CHECK(openint_client_request(w.org, "GET", "/connection", NULL, NULL, "{\"extra_query\":{\"include_secrets\":false}}", NULL,
+                                 &r, NULL) == OPENINT_STATUS_OK);
+    openint_response_free(r);
+    cJSON *log;
+    const char *query = tk_log_str(last_request(&w.s, &log), "query");
+    CHECKF(!has_text(query, "include_secrets"), "raw request: %s", query);
+    cJSON_Delete(log);
+    world_free(&w);
+}
+
+static void test_framing_headers_refused_and_own_headers_replaced_or_removed(void) {
+    /* Issue 18 item 11: Host, Content-Length, Transfer-Encoding, Connection and the like are
+     * refused with a clear error; User-Agent, Accept and Content-Type (the SDK's own headers)
+     * are replaced or removed like any other, and sent once. */
+    world w;
+    world_new(&w, "{}", NULL);
+    const char *framing[] = {"Host", "Content-Length", "Transfer-Encoding", "Connection", "content-length", "Keep-Alive",
+                             "Upgrade", "TE", "Expect", "Proxy-Authorization"};
+    for (size_t i = 0; i < sizeof framing / sizeof framing[0]; i++) {
+        char *opts = tk_fmt("{\"extra_headers\":{\"%s\":\"0\"}}", framing[i]);
+        OpenintError *err = NULL;
+        OpenintStatus st = call_with(w.org, "healthEcho", "{\"a\":1}", opts, &err);
+        expect_invalid(st, err, opts, framing[i], "cannot be set");
+        openint_error_free(err);
+        free(opts);
+        char *extra = tk_fmt("\"default_headers\":{\"%s\":\"evil.example\"}", framing[i]);
+        char *copts = tk_fmt("{\"base_url\":\"%s\",%s}", w.s.base_url, extra);
+        OpenintClient *c = SENT(OpenintClient);
+        err = NULL;
+        st = openint_client_new(copts, &c, &err);
+        expect_invalid(st, err, copts, framing[i], "default_headers");
+        CHECK(c == SENT(OpenintClient));
+        openint_error_free(err);
+        free(copts);
+        free(extra);
+    }
+    CHECKF(tk_scenario_request_count(&w.s) == 0, "%d requests", tk_scenario_request_count(&w.s));
+
+    /* Removed: User-Agent, Accept, Accept-Encoding. */
+    CHECK(call_with(w.org, "viewer", NULL, "{\"extra_headers\":{\"User-Agent\":null,\"Accept\":null,\"Accept-Encoding\":null}}",
+                    NULL) == OPENINT_STATUS_OK);
+    cJSON *log;
+    cJSON *req = last_request(&w.s, &log);
+    CHECKF(tk_log_header(req, "user-agent") == NULL, "user-agent %s", tk_log_header(req, "user-agent"));
+    CHECKF(tk_log_header(req, "accept") == NULL, "accept %s", tk_log_header(req, "accept"));
+    CHECKF(tk_log_header(req, "accept-encoding") == NULL, "accept-encoding %s", tk_log_header(req, "accept-encoding"));
+    cJSON_Delete(log);
+    /* Replaced exactly, whatever the case of the name. */
+    CHECK(call_with(w.org, "viewer", NULL, "{\"extra_headers\":{\"user-agent\":\"mine/1\",\"ACCEPT\":\"application/json; q=1\"}}",
+                    NULL) == OPENINT_STATUS_OK);
+    req = last_request(&w.s, &log);
+    CHECKF(has_text(tk_log_header(req, "user-agent"), "mine/1") && strcmp(tk_log_header(req, "user-agent"), "mine/1") == 0,
+           "user-agent %s", tk_log_header(req, "user-agent"));
+    CHECKF(tk_log_header(req, "accept") && strcmp(tk_log_header(req, "accept"), "application/json; q=1") == 0, "accept %s",
+           tk_log_header(req, "accept"));
+    cJSON_Delete(log);
+    /* A Content-Type among the client's defaults replaces the SDK's: sent once. */
+    OpenintClient *c = tk_client(w.s.base_url, "\"default_headers\":{\"content-type\":\"application/json; charset=utf-8\"}");
+    CHECK(call_with(c, "healthEcho", "{\"a\":1}", NULL, NULL) == OPENINT_STATUS_OK);
+    req = last_request(&w.s, &log);
+    const char *ct = tk_log_header(req, "content-type");
+    CHECKF(ct && strcmp(ct, "application/json; charset=utf-8") == 0, "content-type sent as %s", ct);
+    cJSON_Delete(log);
+    openint_client_free(c);
+    world_free(&w);
+}
+
+static void test_extra_body_on_a_get_is_refused(void) {
+    /* Issue 18 item 16: a GET has no body; extra_body fields there were dropped silently. */
+    world w;
+    world_new(&w, "{}", NULL);
+    OpenintError *err = NULL;
+    OpenintStatus st = call_with(w.org, "viewer", NULL, "{\"extra_body\":{\"x\":1}}", &err);
+    expect_invalid(st, err, "extra_body on viewer", "extra_body", "GET");
+    openint_error_free(err);
+    OpenintCursor *cur = SENT(OpenintCursor);
+    err = NULL;
+    st = openint_client_list_cursor(w.org, "listConnectors", NULL, "{\"extra_body\":{\"x\":1}}", NULL, &cur, &err);
+    expect_invalid(st, err, "extra_body on a listing", "extra_body", "GET");
+    CHECK(cur == SENT(OpenintCursor));
+    openint_error_free(err);
+    OpenintResponse *r = NULL;
+    err = NULL;
+    st = openint_client_request(w.org, "GET", "/viewer", NULL, NULL, "{\"extra_body\":{\"x\":1}}", NULL, &r, &err);
+    expect_invalid(st, err, "extra_body on a raw GET", "extra_body", "GET");
+    openint_error_free(err);
+    /* A POST takes it. */
+    CHECK(call_with(w.org, "healthEcho", NULL, "{\"extra_body\":{\"x\":1}}", NULL) == OPENINT_STATUS_OK);
+    CHECKF(tk_scenario_request_count(&w.s) == 1, "%d requests", tk_scenario_request_count(&w.s));
+    world_free(&w);
+}
+
 void suite_options(void) {
     tk_run("extra_headers_add_replace_remove", test_extra_headers_add_replace_remove);
     tk_run("authorization_only_when_allowed", test_authorization_only_when_allowed);
@@ -281,4 +398,8 @@ void suite_options(void) {
     tk_run("call_timeout_and_max_retries", test_call_timeout_and_max_retries);
     tk_run("post_retries", test_post_retries);
     tk_run("bad_options", test_bad_options);
+    tk_run("options_extra_query_booleans_follow_the_table", test_extra_query_booleans_follow_the_table);
+    tk_run("options_framing_headers_refused_and_own_headers_replaced_or_removed",
+           test_framing_headers_refused_and_own_headers_replaced_or_removed);
+    tk_run("options_extra_body_on_a_get_is_refused", test_extra_body_on_a_get_is_refused);
 }

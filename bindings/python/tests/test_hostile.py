@@ -39,3 +39,15 @@ def test_a_library_prints_nothing_without_logging_configured(scenario):
     assert child.stdout.strip() == "done"
     assert child.stderr == "", child.stderr
     assert len(scn.requests()) == 2, "the call was retried (so a warning was logged)"
+
+
+def test_extra_query_false_is_left_out_like_the_parameter(org):
+    # Item 7: the server reads include_secrets=false as true; extra_query follows the table.
+    client = org.client()
+    for extra, sent in [({"include_secrets": False}, False), ({"include_secrets": True}, True)]:
+        client.list_connections(extra_query=extra)
+        query = org.requests()[-1]["query"]
+        assert ("include_secrets" in query) == sent, query
+        assert "include_secrets=false" not in query
+    client.list_connections(include_secrets=True, extra_query={"include_secrets": False})
+    assert "include_secrets" not in org.requests()[-1]["query"]
