@@ -196,7 +196,8 @@ const char *openint_operations_json(void);
 // `tls_ca_pem` (trust only these CAs; default: the OS trust store), `tls_roots` ("system" or
 // "webpki"), `tls_client_cert_file`/`tls_client_cert_pem` with
 // `tls_client_key_file`/`tls_client_key_pem` (mutual TLS), `proxy` (URL such as
-// "http://user:pass@host:3128", or false for none; default HTTPS_PROXY/ALL_PROXY/NO_PROXY),
+// "http://user:pass@host:3128", or false for none; default HTTPS_PROXY/ALL_PROXY/NO_PROXY; a
+// SOCKS proxy, given or from the environment, is refused rather than bypassed),
 // `prefetch` (pages a listing keeps in flight, 1 to 64; default 1). All timeouts are 0.001 to
 // 1e9 seconds. Unknown keys and wrong types are errors naming the key. On success writes
 // `*client_out`, owned by the caller: free it with `openint_client_free`.

@@ -47,7 +47,8 @@ pub struct ClientOptions {
     pub tls_client_cert: Option<(String, String)>,
     /// `None`: the environment's proxy (HTTPS_PROXY, ALL_PROXY, NO_PROXY); `Some(None)`: no
     /// proxy; `Some(Some(url))`: this one (`http://user:pass@host:port`; the password is
-    /// never logged or shown in errors).
+    /// never logged or shown in errors). A SOCKS proxy (`socks4://`, `socks5://`, given or from
+    /// the environment) is refused at creation rather than bypassed.
     pub proxy: Option<Option<String>>,
     /// Pages a listing keeps in flight (1: one after the other, the default).
     pub prefetch: usize,

@@ -518,3 +518,28 @@ fn a_token_given_as_the_base_url_is_never_quoted() {
         );
     }
 }
+
+#[test]
+fn a_socks_proxy_is_refused_not_bypassed() {
+    // Item 10: a SOCKS proxy was accepted and ignored: requests went out directly.
+    let (url, count) = peer(|_, _, s| respond(s, "200 OK", &[], b"{\"ok\":true}"));
+    for proxy in [
+        "socks5://127.0.0.1:1080",
+        "socks5h://u:hunter22@127.0.0.1:1080",
+        "socks4://127.0.0.1:1080",
+        "socks4a://127.0.0.1:1080",
+    ] {
+        let e = Client::new(
+            ClientOptions::default()
+                .base_url(&url)
+                .token(TOKEN)
+                .proxy(Some(proxy)),
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{proxy} was accepted"));
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{proxy}: {e}");
+        assert!(e.message().contains("SOCKS"), "{proxy}: {e}");
+        assert!(!e.message().contains("hunter22"), "{e}");
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 0, "nothing went out directly");
+}

@@ -76,7 +76,7 @@ impl Http {
         }
         let mut secrets: Vec<String> = cfg.token.iter().cloned().collect();
         let proxy = match &cfg.proxy {
-            None => ureq::Proxy::try_from_env(),
+            None => env_proxy(&base)?,
             Some(None) => None,
             Some(Some(url)) => {
                 let p = ureq::Proxy::new(url).map_err(|_| {
@@ -85,6 +85,12 @@ impl Http {
                         shown_rejected_url(url)
                     ))
                 })?;
+                if is_socks(&p) {
+                    return Err(Error::invalid(format!(
+                        "proxy {}: SOCKS proxies are not supported (a call through one could not be cancelled); use an http:// proxy (CONNECT), or proxy: false for none",
+                        shown_rejected_url(url)
+                    )));
+                }
                 if let Some(pw) = p.password().filter(|pw| !pw.is_empty()) {
                     secrets.push(pw.to_string());
                 }
@@ -128,6 +134,42 @@ impl Http {
         }
         url
     }
+}
+
+fn is_socks(p: &ureq::Proxy) -> bool {
+    use ureq::ProxyProtocol::*;
+    matches!(p.protocol(), Socks4 | Socks4A | Socks5 | Socks5h)
+}
+
+/// The proxy of the environment (`ALL_PROXY`, `HTTPS_PROXY`, `HTTP_PROXY`, either case, the
+/// first set; `NO_PROXY` honoured), as ureq reads it. A SOCKS proxy there is refused rather
+/// than ignored (requests would bypass the proxy the user set), unless `NO_PROXY` exempts the
+/// base URL's host, which then goes direct as asked.
+fn env_proxy(base: &Uri) -> Result<Option<ureq::Proxy>> {
+    let Some(proxy) = ureq::Proxy::try_from_env() else {
+        return Ok(None);
+    };
+    if !is_socks(&proxy) {
+        return Ok(Some(proxy));
+    }
+    if proxy.is_no_proxy(base) {
+        return Ok(None);
+    }
+    let var = [
+        "ALL_PROXY",
+        "all_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ]
+    .into_iter()
+    .find(|v| std::env::var(v).is_ok_and(|u| ureq::Proxy::new(&u).is_ok()))
+    .unwrap_or("ALL_PROXY");
+    Err(Error::invalid(format!(
+        "the environment's proxy ({var} = {}) is a SOCKS proxy, which this client does not support (a call through one could not be cancelled): set HTTPS_PROXY to an http:// proxy, list the host in NO_PROXY, or pass proxy: false",
+        shown_rejected_url(&std::env::var(var).unwrap_or_default())
+    )))
 }
 
 /// The TLS settings of the agent. A client certificate is checked here, so a bad one is an

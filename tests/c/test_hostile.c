@@ -263,6 +263,21 @@ static void test_a_timeout_names_the_bound_that_fired(void) {
     tk_stub_stop(stub);
 }
 
+static void test_a_socks_proxy_is_refused(void) {
+    /* Issue 18 item 10: a SOCKS proxy was accepted, then ignored (requests went out directly). */
+    const char *proxies[] = {"socks5://127.0.0.1:1080", "socks4://127.0.0.1:1080", "socks5h://127.0.0.1:1080"};
+    for (size_t i = 0; i < sizeof proxies / sizeof proxies[0]; i++) {
+        char *opts = tk_fmt("{\"base_url\":\"%s\",\"proxy\":\"%s\"}", tk_server_base_url(), proxies[i]);
+        OpenintClient *c = SENT(OpenintClient);
+        OpenintError *err = NULL;
+        OpenintStatus st = openint_client_new(opts, &c, &err);
+        expect_invalid(st, err, proxies[i], "proxy", "SOCKS");
+        CHECK(c == SENT(OpenintClient));
+        openint_error_free(err);
+        free(opts);
+    }
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
@@ -270,4 +285,5 @@ void suite_hostile(void) {
     tk_run("hostile_token_across_cuts_and_escaped", test_token_across_cuts_and_escaped);
     tk_run("hostile_token_given_as_base_url", test_token_given_as_base_url);
     tk_run("hostile_a_timeout_names_the_bound_that_fired", test_a_timeout_names_the_bound_that_fired);
+    tk_run("hostile_a_socks_proxy_is_refused", test_a_socks_proxy_is_refused);
 }
