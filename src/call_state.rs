@@ -6,7 +6,8 @@
 //! socket finds the token that may shut it down, and how the retry policy learns whether a
 //! request provably never reached the server. With no token the scope holds nothing to do, so
 //! the happy path costs a thread-local read per I/O. This is the one place that keeps state per
-//! thread for a call.
+//! thread for a call. It is a stack: a logger callback may make a call of its own on the same
+//! thread while the outer call is in flight, and the innermost attempt is the one doing I/O.
 
 use crate::cancel::CancelToken;
 use std::cell::RefCell;
@@ -28,11 +29,16 @@ struct Current {
 }
 
 thread_local! {
-    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
+    /// The attempts running on this thread, innermost last: a stack, not a slot, because a
+    /// logger callback may make a call of its own while the outer one is in flight (the outer
+    /// call's state must survive it, or a POST that reached the server looks unsent and is
+    /// sent again, and the outer cancel finds no socket).
+    static CURRENT: RefCell<Vec<Current>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Marks this thread as running one attempt of a call (under `token`, if any) until dropped.
-/// Scopes do not nest: a call's page fetches on other threads make their own.
+/// Scopes nest on one thread (a call made from a logger callback); a call's page fetches on
+/// other threads make their own.
 pub(crate) struct CallScope {
     call: u64,
     token: Option<CancelToken>,
@@ -42,7 +48,7 @@ impl CallScope {
     pub(crate) fn enter(token: Option<&CancelToken>) -> CallScope {
         let call = NEXT_CALL.fetch_add(1, Ordering::Relaxed);
         CURRENT.with(|c| {
-            *c.borrow_mut() = Some(Current {
+            c.borrow_mut().push(Current {
                 call,
                 token: token.cloned(),
                 attached: std::ptr::null(),
@@ -57,7 +63,13 @@ impl CallScope {
 
     /// Whether any byte of this attempt reached the socket.
     pub(crate) fn wrote(&self) -> bool {
-        CURRENT.with(|c| c.borrow().as_ref().is_some_and(|c| c.wrote))
+        CURRENT.with(|c| {
+            c.borrow()
+                .iter()
+                .rev()
+                .find(|cur| cur.call == self.call)
+                .is_some_and(|cur| cur.wrote)
+        })
     }
 }
 
@@ -65,8 +77,8 @@ impl Drop for CallScope {
     fn drop(&mut self) {
         CURRENT.with(|c| {
             let mut c = c.borrow_mut();
-            if c.as_ref().is_some_and(|cur| cur.call == self.call) {
-                *c = None;
+            if let Some(at) = c.iter().rposition(|cur| cur.call == self.call) {
+                c.remove(at);
             }
         });
         if let Some(token) = &self.token {
@@ -75,11 +87,11 @@ impl Drop for CallScope {
     }
 }
 
-/// Whether the call running on this thread has been cancelled.
+/// Whether the call running on this thread (the innermost) has been cancelled.
 pub(crate) fn current_cancelled() -> bool {
     CURRENT.with(|c| {
         c.borrow()
-            .as_ref()
+            .last()
             .and_then(|c| c.token.as_ref())
             .is_some_and(CancelToken::is_cancelled)
     })
@@ -90,7 +102,7 @@ pub(crate) fn current_cancelled() -> bool {
 pub(crate) fn on_io(socket: &Arc<TcpStream>, writing: bool) -> bool {
     CURRENT.with(|c| {
         let mut c = c.borrow_mut();
-        let Some(cur) = c.as_mut() else {
+        let Some(cur) = c.last_mut() else {
             return false;
         };
         cur.wrote |= writing;

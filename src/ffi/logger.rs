@@ -23,8 +23,10 @@ pub enum OpenintLogLevel {
 
 /// Receives log lines: `level` (an `OpenintLogLevel`), `target` (e.g. "openint::http") and
 /// the message, both NUL-terminated and valid only during the call. Called from whatever thread
-/// made the request, possibly several at once: it must be thread-safe and must not call back
-/// into this library's logger functions.
+/// made the request, possibly several at once: it must be thread-safe. It may make calls of this
+/// library (a logger that reports through the SDK): a nested call on the same thread is safe, and
+/// the outer call keeps its state (it is never sent again because of it, and its cancel keeps
+/// working).
 pub type OpenintLogCallback = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "checks.h"
 #include "openint.h"
@@ -353,10 +354,99 @@ static void test_connection_secrets_masked_at_every_level(void) {
     world_free(&w);
 }
 
+/* ---- re-entrant loggers (issue 18 item 9) ------------------------------------------------------ */
+
+typedef struct {
+    const OpenintClient *nested; /* the client the callback calls */
+    const char *when;            /* the callback calls once, on the first line holding this */
+    int calls;                   /* nested calls made */
+    OpenintStatus nested_status;
+} reentrant;
+
+/* A logger that reports through the SDK itself: on the line it waits for, it makes a whole call
+ * on the same thread, in the middle of the outer call. */
+static void on_log_reentrant(void *user_data, uint32_t level, const char *target, const char *message) {
+    (void)level;
+    (void)target;
+    reentrant *r = (reentrant *)user_data;
+    if (r->calls || !has_text(message, r->when)) return;
+    r->calls++;
+    OpenintResponse *resp = NULL;
+    r->nested_status = openint_client_call(r->nested, "health", NULL, &resp, NULL);
+    openint_response_free(resp);
+}
+
+typedef struct {
+    OpenintCancel *cancel;
+    double delay, fired;
+} fire_later;
+
+static void *fire_later_main(void *p) {
+    fire_later *f = (fire_later *)p;
+    struct timespec ts = {0, (long)(f->delay * 1e9)};
+    nanosleep(&ts, NULL);
+    f->fired = tk_now();
+    openint_cancel(f->cancel);
+    return NULL;
+}
+
+static void test_a_logger_may_call_the_sdk(void) {
+    /* The outer POST (a webhook, which a second delivery could act on twice) is dropped by the
+     * server after it was read: it reached the server, so it must not be sent again, whatever
+     * the nested call did. */
+    world w;
+    world_new(&w, "{\"fail\":{\"status\":\"drop\",\"times\":1,\"match\":\"/webhook\"}}", "\"max_retries\":2");
+    reentrant r = {w.org, "/webhook", 0, OPENINT_STATUS_OK};
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_DEBUG, on_log_reentrant, &r, NULL) == OPENINT_STATUS_OK);
+    OpenintResponse *resp = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_call(w.org, "handleWebhook", "{\"connector_name\":\"plaid\",\"n\":1}", &resp, &err);
+    openint_response_free(resp);
+    CHECKF(r.calls == 1 && r.nested_status == OPENINT_STATUS_OK, "the nested call: %d calls, %s", r.calls,
+           tk_status_str(r.nested_status));
+    CHECKF(st == OPENINT_STATUS_CONNECTION, "the dropped POST: %s (%s)", tk_status_str(st), openint_error_message(err));
+    openint_error_free(err);
+    cJSON *log = tk_scenario_requests(&w.s);
+    int posts = 0;
+    for (int i = 0; i < cJSON_GetArraySize(log); i++)
+        posts += has_text(tk_log_str(cJSON_GetArrayItem(log, i), "path"), "/webhook");
+    CHECKF(posts == 1, "the POST was sent %d times", posts);
+    cJSON_Delete(log);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+    world_free(&w);
+
+    /* The outer call's cancel keeps working after a nested call (the nested one goes to another
+     * scenario, without the outer's 3 s latency). */
+    world slow, quick;
+    world_new(&slow, "{\"latency_ms\":3000}", NULL);
+    world_new(&quick, "{}", NULL);
+    reentrant q = {quick.org, "/viewer", 0, OPENINT_STATUS_OK};
+    CHECK(openint_client_set_logger(slow.org, OPENINT_LOG_LEVEL_DEBUG, on_log_reentrant, &q, NULL) == OPENINT_STATUS_OK);
+    OpenintCancel *cancel = NULL;
+    CHECK(openint_cancel_new(&cancel, NULL) == OPENINT_STATUS_OK);
+    fire_later f = {cancel, 0.3, 0};
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, fire_later_main, &f) == 0);
+    err = NULL;
+    st = openint_client_call_with(slow.org, "viewer", NULL, NULL, cancel, &resp, &err);
+    double ended = tk_now();
+    pthread_join(th, NULL);
+    openint_response_free(resp);
+    CHECKF(q.calls == 1 && q.nested_status == OPENINT_STATUS_OK, "the nested call: %s", tk_status_str(q.nested_status));
+    CHECKF(st == OPENINT_STATUS_CANCELLED, "the outer call: %s (%s)", tk_status_str(st), openint_error_message(err));
+    CHECKF(ended - f.fired < 1.0 * tk_time_scale(), "the outer call returned %.2f s after its cancel", ended - f.fired);
+    openint_error_free(err);
+    openint_cancel_free(cancel);
+    CHECK(openint_client_set_logger(slow.org, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+    world_free(&quick);
+    world_free(&slow);
+}
+
 void suite_logging(void) {
     tk_run("log_one_line_per_attempt", test_one_line_per_attempt);
     tk_run("log_levels_debug_and_trace", test_levels_debug_and_trace);
     tk_run("log_global_logger_and_client_override", test_global_logger_and_client_override);
     tk_run("log_no_secret_in_any_line", test_no_secret_in_any_line);
     tk_run("log_connection_secrets_masked_at_every_level", test_connection_secrets_masked_at_every_level);
+    tk_run("log_a_logger_may_call_the_sdk", test_a_logger_may_call_the_sdk);
 }

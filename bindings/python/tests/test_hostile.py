@@ -51,3 +51,43 @@ def test_extra_query_false_is_left_out_like_the_parameter(org):
         assert "include_secrets=false" not in query
     client.list_connections(include_secrets=True, extra_query={"include_secrets": False})
     assert "include_secrets" not in org.requests()[-1]["query"]
+
+
+def test_a_logging_handler_may_call_the_sdk(scenario):
+    # Item 9: a logging.Handler that reports through the SDK makes a whole call on the thread of
+    # the call it logs. The outer POST reached the server (which dropped it): it must not be
+    # sent again because of the nested call.
+    import logging
+
+    import openint
+    from openint import _logging
+
+    scn = scenario(fail={"status": "drop", "times": 1, "match": "/webhook"})
+    client = openint.Openint(base_url=scn.base_url, token=scn.org_key, max_retries=2)
+    nested = []
+
+    class ReportingHandler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if not nested and "/webhook" in record.getMessage():
+                nested.append(client.health())
+
+    handler = ReportingHandler()
+    logger = logging.getLogger("openint")
+    level = logger.level
+    logger.addHandler(handler)
+    try:
+        openint.set_log_level("debug")
+        try:
+            client.handle_webhook("plaid", {"n": 1})
+            raise AssertionError("the dropped POST succeeded")
+        except openint.APIConnectionError:
+            pass
+    finally:
+        logger.removeHandler(handler)
+        openint.set_log_level(None)
+        logger.setLevel(level)
+        _logging.sync_level()
+        client.close()
+    assert len(nested) == 1
+    posts = [r for r in scn.requests() if "/webhook" in r["path"]]
+    assert len(posts) == 1, f"the POST was sent {len(posts)} times"
