@@ -193,6 +193,11 @@ impl App {
             .hostile
             .as_ref()
             .filter(|h| h.times.is_none_or(|t| seq < t))
+            .filter(|h| {
+                h.matches
+                    .as_deref()
+                    .is_none_or(|m| crate::scenarios::raw_target(req).contains(m))
+            })
         {
             if !h.wraps() {
                 return Outcome::Raw {

@@ -85,6 +85,8 @@ pub struct Hostile {
     pub kind: Kind,
     /// Only the first `times` requests of the scenario (all when `None`).
     pub times: Option<u64>,
+    /// Only requests whose raw path and query contain this (as `fail.match`).
+    pub matches: Option<String>,
 }
 
 /// Largest size a kind may be asked to send (1 TB): "huge", but a number.
@@ -284,7 +286,12 @@ impl Hostile {
                     .ok_or("`hostile.times` must be a non-negative integer")?,
             ),
         };
-        Ok(Hostile { kind, times })
+        let matches = p.string("match")?;
+        Ok(Hostile {
+            kind,
+            times,
+            matches,
+        })
     }
 
     /// Whether the kind wraps the answer the scenario would give (else it replaces it).

@@ -512,7 +512,7 @@ impl Scenario {
 }
 
 /// The raw path and query as the request log shows them (`fail.match` looks in this).
-fn raw_target(req: &Request) -> String {
+pub(crate) fn raw_target(req: &Request) -> String {
     if req.query.is_empty() {
         req.path.clone()
     } else {

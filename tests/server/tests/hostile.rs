@@ -283,3 +283,19 @@ fn retry_storms_then_normal_answers() {
     );
     assert_eq!(bad.status, 400);
 }
+
+#[test]
+fn match_selects_the_requests_a_kind_answers() {
+    let api = hostile(json!({"kind": "status", "status": 418, "match": "offset=50"}));
+    let mut r = get(&api, "/v1/connector?limit=50&offset=50");
+    assert!(
+        r.status_line().starts_with("HTTP/1.1 418"),
+        "{}",
+        r.status_line()
+    );
+    let _ = r.read_body(1 << 20, Duration::from_secs(5));
+    let r = get(&api, "/v1/connector?limit=50");
+    assert_eq!(r.status_line(), "HTTP/1.1 200 OK");
+    let r = get(&api, "/v1/health");
+    assert_eq!(r.status_line(), "HTTP/1.1 200 OK");
+}
