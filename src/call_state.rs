@@ -9,9 +9,8 @@
 //! thread for a call. It is a stack: a logger callback may make a call of its own on the same
 //! thread while the outer call is in flight, and the innermost attempt is the one doing I/O.
 
-use crate::cancel::CancelToken;
+use crate::cancel::{CallSocket, CancelToken};
 use std::cell::RefCell;
-use std::net::TcpStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -21,8 +20,8 @@ static NEXT_CALL: AtomicU64 = AtomicU64::new(1);
 struct Current {
     call: u64,
     token: Option<CancelToken>,
-    /// The socket last registered with the token (compared by address, to register once).
-    attached: *const TcpStream,
+    /// The socket last claimed (compared by address, to claim and register it once).
+    attached: *const CallSocket,
     /// Whether any byte was written during this attempt: a request that wrote nothing
     /// provably never reached the server, so even a POST that creates something may be retried.
     wrote: bool,
@@ -97,23 +96,29 @@ pub(crate) fn current_cancelled() -> bool {
     })
 }
 
-/// Called by the transport before each read or write on `socket`: registers the socket with
-/// the current call's token (once per socket), records a write, and says whether to stop.
-pub(crate) fn on_io(socket: &Arc<TcpStream>, writing: bool) -> bool {
+/// The number of the call running on this thread (the innermost), 0 when none.
+pub(crate) fn current_call() -> u64 {
+    CURRENT.with(|c| c.borrow().last().map_or(0, |c| c.call))
+}
+
+/// Called by the transport before each read or write on `socket`: claims the socket for the
+/// current call and registers it with the call's token (once per socket), records a write, and
+/// says whether to stop.
+pub(crate) fn on_io(socket: &Arc<CallSocket>, writing: bool) -> bool {
     CURRENT.with(|c| {
         let mut c = c.borrow_mut();
         let Some(cur) = c.last_mut() else {
             return false;
         };
         cur.wrote |= writing;
-        let Some(token) = &cur.token else {
-            return false;
-        };
         let ptr = Arc::as_ptr(socket);
         if cur.attached != ptr {
-            token.attach(cur.call, socket);
+            socket.claim(cur.call);
+            if let Some(token) = &cur.token {
+                token.attach(cur.call, socket);
+            }
             cur.attached = ptr;
         }
-        token.is_cancelled()
+        cur.token.as_ref().is_some_and(CancelToken::is_cancelled)
     })
 }

@@ -10,7 +10,10 @@
 //! - a retry back-off: the sleep waits on the token's condition variable.
 //!
 //! How a socket finds its call: the per-thread call state (`call_state.rs`) registers the
-//! socket of the attempt running on this thread with its token.
+//! socket of the attempt running on this thread with its token. A pooled connection passes
+//! from call to call, and may be taken by the next call just before the previous one's attempt
+//! ends: a socket belongs to the call that claimed it last ([`CallSocket`]), and a token shuts
+//! down only the sockets its own calls still hold.
 
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,10 +33,76 @@ struct Inner {
     wake: Condvar,
 }
 
+/// A connection's socket, shared by the transport that reads and writes it and the cancel
+/// token of the call using it.
+pub(crate) struct CallSocket {
+    stream: TcpStream,
+    owner: Mutex<Owner>,
+}
+
+struct Owner {
+    /// The call that claimed the socket last (0: none).
+    call: u64,
+    /// Shut down by a cancel: never to be used again.
+    dead: bool,
+}
+
+impl std::fmt::Debug for CallSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("CallSocket").field(&self.stream).finish()
+    }
+}
+
+impl CallSocket {
+    pub(crate) fn new(stream: TcpStream) -> CallSocket {
+        CallSocket {
+            stream,
+            owner: Mutex::new(Owner {
+                call: 0,
+                dead: false,
+            }),
+        }
+    }
+
+    pub(crate) fn stream(&self) -> &TcpStream {
+        &self.stream
+    }
+
+    fn owner(&self) -> MutexGuard<'_, Owner> {
+        self.owner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `call` uses the socket from now on (a connection taken from the pool, or a new one).
+    /// False when a cancel shut it down: the connection must not be used.
+    pub(crate) fn claim(&self, call: u64) -> bool {
+        let mut o = self.owner();
+        if !o.dead {
+            o.call = call;
+        }
+        !o.dead
+    }
+
+    /// Shuts the socket down if `call` still holds it (a blocked read or write wakes up).
+    fn shutdown_for(&self, call: u64) {
+        let mut o = self.owner();
+        if o.call == call && !o.dead {
+            o.dead = true;
+            let _ = self.stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn release(&self, call: u64) {
+        let mut o = self.owner();
+        if o.call == call {
+            o.call = 0;
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     /// Sockets of the calls running under this token, by call number.
-    sockets: Vec<(u64, Arc<TcpStream>)>,
+    sockets: Vec<(u64, Arc<CallSocket>)>,
     /// Tokens that fire when this one does (a listing's page fetches).
     children: Vec<Weak<Inner>>,
 }
@@ -63,9 +132,10 @@ impl Inner {
                 std::mem::take(&mut st.children),
             )
         };
-        for (_, socket) in sockets {
+        for (call, socket) in sockets {
             // Wakes a read or write blocked on it; the call then fails and drops the socket.
-            let _ = socket.shutdown(Shutdown::Both);
+            // A socket another call has claimed since (from the pool) is left alone.
+            socket.shutdown_for(call);
         }
         for child in children.iter().filter_map(Weak::upgrade) {
             child.fire();
@@ -128,16 +198,22 @@ impl CancelToken {
         }
     }
 
-    pub(crate) fn attach(&self, call: u64, socket: &Arc<TcpStream>) {
+    pub(crate) fn attach(&self, call: u64, socket: &Arc<CallSocket>) {
         self.inner.state().sockets.push((call, socket.clone()));
         // Fired between the caller's check and the push: shut it down ourselves.
         if self.is_cancelled() {
-            let _ = socket.shutdown(Shutdown::Both);
+            socket.shutdown_for(call);
         }
     }
 
+    /// The call's attempt ended: its sockets are its own no more.
     pub(crate) fn detach(&self, call: u64) {
-        self.inner.state().sockets.retain(|(c, _)| *c != call);
+        self.inner.state().sockets.retain(|(c, socket)| {
+            if *c == call {
+                socket.release(call);
+            }
+            *c != call
+        });
     }
 }
 
@@ -192,7 +268,9 @@ mod tests {
     #[test]
     fn scope_records_writes_and_ends_with_its_drop() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let sock = Arc::new(TcpStream::connect(listener.local_addr().unwrap()).unwrap());
+        let sock = Arc::new(CallSocket::new(
+            TcpStream::connect(listener.local_addr().unwrap()).unwrap(),
+        ));
         let token = CancelToken::new();
         {
             let scope = CallScope::enter(Some(&token));
@@ -207,5 +285,31 @@ mod tests {
             "detached at the end"
         );
         assert!(!on_io(&sock, true), "no scope: nothing to do");
+    }
+
+    #[test]
+    fn a_cancel_shuts_down_only_the_sockets_its_call_still_holds() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let sock = Arc::new(CallSocket::new(
+            TcpStream::connect(listener.local_addr().unwrap()).unwrap(),
+        ));
+        let (mut peer, _) = listener.accept().unwrap();
+        let a = CancelToken::new();
+        a.attach(1, &sock);
+        assert!(sock.claim(1));
+        // Back in the pool, taken by call 2 before call 1's attempt ends; then 1 is cancelled.
+        assert!(sock.claim(2));
+        a.cancel();
+        use std::io::{Read, Write};
+        (&sock.stream).write_all(b"x").unwrap();
+        let mut b = [0u8; 1];
+        peer.read_exact(&mut b).unwrap();
+        // Held by the cancelled call: shut down, and never handed out again.
+        let c = CancelToken::new();
+        c.attach(3, &sock);
+        assert!(sock.claim(3));
+        c.cancel();
+        assert!(!sock.claim(4), "a shut-down socket is not reused");
+        assert_eq!(peer.read(&mut b).unwrap(), 0, "the peer sees the shutdown");
     }
 }

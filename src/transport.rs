@@ -6,6 +6,7 @@
 //! TCP connector in place of ureq's, so proxies and TLS behave as in ureq.
 
 use crate::call_state;
+use crate::cancel::CallSocket;
 use std::io;
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
@@ -64,7 +65,7 @@ impl<In: Transport> Connector<In> for CancellableTcpConnector {
                         stream.set_nodelay(true)?;
                     }
                     // Shared, so a cancel can shut it down while a read on it is blocked.
-                    let socket = Arc::new(stream);
+                    let socket = Arc::new(CallSocket::new(stream));
                     (details.register_shutdown)(
                         Arc::downgrade(&socket) as std::sync::Weak<dyn ShutdownHandle>
                     )?;
@@ -94,7 +95,7 @@ impl<In: Transport> Connector<In> for CancellableTcpConnector {
 #[derive(Debug)]
 pub(crate) struct SocketTransport {
     buffers: LazyBuffers,
-    socket: Arc<TcpStream>,
+    socket: Arc<CallSocket>,
     /// The timeouts last set on the socket, so they are set only when they change.
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
@@ -119,11 +120,12 @@ impl Transport for SocketTransport {
         let timeout = timeout.for_write();
         let t = timeout.not_zero().map(|t| *t);
         if t != self.write_timeout {
-            self.socket.set_write_timeout(t)?;
+            self.socket.stream().set_write_timeout(t)?;
             self.write_timeout = t;
         }
         let output = &self.buffers.output()[..amount];
-        (&*self.socket)
+        self.socket
+            .stream()
             .write_all(output)
             .map_err(|e| timed_out(e, &timeout))
     }
@@ -135,12 +137,12 @@ impl Transport for SocketTransport {
         let timeout = timeout.for_read();
         let t = timeout.not_zero().map(|t| *t);
         if t != self.read_timeout {
-            self.socket.set_read_timeout(t)?;
+            self.socket.stream().set_read_timeout(t)?;
             self.read_timeout = t;
         }
         let input = self.buffers.input_append_buf();
         let n = loop {
-            match (&*self.socket).read(input) {
+            match self.socket.stream().read(input) {
                 // A signal: read again, unless it was a cancel shutting the socket down.
                 Err(e)
                     if e.kind() == io::ErrorKind::Interrupted
@@ -153,14 +155,25 @@ impl Transport for SocketTransport {
     }
 
     fn is_open(&mut self) -> bool {
+        // Asked as a connection leaves or enters the pool: the call asking holds it from now on,
+        // so a cancel of the call that used it before cannot shut it down under this one.
+        if !self.socket.claim(call_state::current_call()) {
+            return false;
+        }
         // Probe without blocking: a pooled socket with bytes waiting or closed is not reused.
-        if self.socket.set_nonblocking(true).is_err() {
+        let mut stream = self.socket.stream();
+        if stream.set_nonblocking(true).is_err() {
             return false;
         }
         let mut b = [0u8];
-        let open =
-            matches!((&*self.socket).read(&mut b), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
-        open && self.socket.set_nonblocking(false).is_ok()
+        let open = matches!(stream.read(&mut b), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+        open && stream.set_nonblocking(false).is_ok()
+    }
+}
+
+impl ShutdownHandle for CallSocket {
+    fn shutdown(&self) {
+        let _ = self.stream().shutdown(std::net::Shutdown::Both);
     }
 }
 

@@ -8,9 +8,11 @@
 #define _GNU_SOURCE
 #endif
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "checks.h"
 #include "openint.h"
@@ -278,6 +280,77 @@ static void test_a_socks_proxy_is_refused(void) {
     }
 }
 
+/* ---- a cancel as a connection returns to the pool (issue 18 item 16) ------------------------------ */
+
+typedef struct {
+    const OpenintClient *client;
+    OpenintCancel *cancel; /* the outer call's */
+    int acted;
+    pthread_t other;
+    OpenintStatus other_status;
+} pool_race;
+
+static void *other_call_main(void *p) {
+    pool_race *r = (pool_race *)p;
+    OpenintResponse *resp = NULL;
+    OpenintError *err = NULL;
+    r->other_status = openint_client_call(r->client, "health", NULL, &resp, &err);
+    if (r->other_status != OPENINT_STATUS_OK)
+        fprintf(stderr, "    the other call: %s\n", openint_error_message(err));
+    openint_response_free(resp);
+    openint_error_free(err);
+    return NULL;
+}
+
+/* On the outer call's second hop (its first connection is back in the pool, its attempt still
+ * running), another thread's call takes that connection, then the outer call is cancelled. */
+static void on_second_hop(void *user_data, uint32_t level, const char *target, const char *message) {
+    (void)level;
+    (void)target;
+    pool_race *r = (pool_race *)user_data;
+    if (r->acted || !has_text(message, "viewer?_redirected=1")) return;
+    r->acted = 1;
+    CHECK(pthread_create(&r->other, NULL, other_call_main, r) == 0);
+    struct timespec ts = {0, 150 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* the other call now waits for its (slow) answer on that connection */
+    openint_cancel(r->cancel);
+    pthread_join(r->other, NULL);
+}
+
+static void test_a_cancel_never_reaches_the_next_call_on_a_pooled_connection(void) {
+    world w;
+    world_new(&w, "{\"redirect\":\"same_origin\",\"hostile\":{\"kind\":\"slow_head\",\"delay_ms\":4,\"chunk\":1,\"match\":\"/health\"}}",
+              "\"max_retries\":0");
+    pool_race r;
+    memset(&r, 0, sizeof r);
+    r.client = w.org;
+    r.other_status = OPENINT_STATUS_INTERNAL;
+    CHECK(openint_cancel_new(&r.cancel, NULL) == OPENINT_STATUS_OK);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_DEBUG, on_second_hop, &r, NULL) == OPENINT_STATUS_OK);
+    OpenintResponse *resp = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_call_with(w.org, "viewer", NULL, NULL, r.cancel, &resp, &err);
+    openint_response_free(resp);
+    openint_error_free(err);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+    CHECKF(r.acted, "the outer call never reached its second hop");
+    CHECKF(st == OPENINT_STATUS_CANCELLED, "the outer call: %s", tk_status_str(st));
+    CHECKF(r.other_status == OPENINT_STATUS_OK, "the other call: %s (the outer cancel shut its connection down)",
+           tk_status_str(r.other_status));
+    /* It did run on the connection the outer call returned to the pool. */
+    cJSON *log = tk_scenario_requests(&w.s);
+    int viewer_conn = -1, health_conn = -2;
+    for (int i = 0; i < cJSON_GetArraySize(log); i++) {
+        const cJSON *e = cJSON_GetArrayItem(log, i);
+        if (has_text(tk_log_str(e, "path"), "/viewer") && viewer_conn < 0) viewer_conn = tk_log_conn(e);
+        if (has_text(tk_log_str(e, "path"), "/health") && health_conn < 0) health_conn = tk_log_conn(e);
+    }
+    CHECKF(viewer_conn == health_conn, "the other call used connection %d, the outer one %d", health_conn, viewer_conn);
+    cJSON_Delete(log);
+    openint_cancel_free(r.cancel);
+    world_free(&w);
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
@@ -286,4 +359,6 @@ void suite_hostile(void) {
     tk_run("hostile_token_given_as_base_url", test_token_given_as_base_url);
     tk_run("hostile_a_timeout_names_the_bound_that_fired", test_a_timeout_names_the_bound_that_fired);
     tk_run("hostile_a_socks_proxy_is_refused", test_a_socks_proxy_is_refused);
+    tk_run("hostile_a_cancel_never_reaches_the_next_call_on_a_pooled_connection",
+           test_a_cancel_never_reaches_the_next_call_on_a_pooled_connection);
 }
