@@ -147,19 +147,7 @@ func call[T any](c *Client, ctx context.Context, op string, params []byte, body 
 	if err != nil {
 		return nil, err
 	}
-	leave, err := c.enter(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	k, err := newCanceller(ctx)
-	if err != nil {
-		leave()
-		return nil, err
-	}
-	r, err := c.c.call(op, params, options, k.handle(), cfg.into != nil)
-	k.release()
-	leave()
-	runtime.KeepAlive(c)
+	r, err := c.callC(ctx, op, params, options, cfg.into != nil)
 	if err != nil {
 		return nil, fromContext(ctx, err, fromDeadline)
 	}
@@ -175,4 +163,21 @@ func call[T any](c *Client, ctx context.Context, op string, params []byte, body 
 		*cfg.into = *r.resp
 	}
 	return v, nil
+}
+
+// callC runs one call in the library within a slot. The slot, the client reference and the
+// cancel handle are given back by defer, so that nothing leaks whatever unwinds.
+func (c *Client) callC(ctx context.Context, op string, params, options []byte, wantResponse bool) (callResult, error) {
+	leave, err := c.enter(ctx, op)
+	if err != nil {
+		return callResult{}, err
+	}
+	defer leave()
+	k, err := newCanceller(ctx)
+	if err != nil {
+		return callResult{}, err
+	}
+	defer k.release()
+	defer runtime.KeepAlive(c)
+	return c.c.call(op, params, options, k.handle(), wantResponse)
 }

@@ -11,7 +11,9 @@ import "C"
 
 import (
 	"context"
+	"log"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -73,12 +75,24 @@ func (s *logSink) release() {
 	}
 }
 
+// openintGoLog is called by the library (from C, on the thread of the call or of a prefetch).
+// A panic must never unwind from here through the library's frames: that skips its cleanup
+// (undefined behaviour), and the caller's recover (net/http's, say) would then leave the
+// call's slot and client reference taken. So a panicking handler is recovered here: its record
+// is dropped and the panic reported like net/http reports a handler's, through the standard
+// log package (stderr unless log.SetOutput says otherwise), with its stack; the call goes on.
+//
 //export openintGoLog
 func openintGoLog(id C.uintptr_t, level C.uint32_t, target, message *C.char) {
 	v, ok := logSinks.Load(uintptr(id))
 	if !ok {
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			log.Printf("openint: the slog handler of WithLogger panicked; the log record was dropped: %v\n%s", p, debug.Stack())
+		}
+	}()
 	lvl := slog.LevelError
 	for _, l := range logLevels {
 		if l.lib == uint32(level) {

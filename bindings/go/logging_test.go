@@ -5,12 +5,15 @@ package openint
 import (
 	"context"
 	"errors"
+	"log"
 	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 type logRecord struct {
@@ -174,4 +177,119 @@ func TestOpenintLogEnvironment(t *testing.T) {
 		t.Fatalf("no info line on stderr:\n%s", out)
 	}
 	mustNotContain(t, "stderr", string(out), "sk_test_EnvLog9")
+}
+
+// panicky is a slog handler that panics on every record while its panics flag is set.
+type panicky struct {
+	panics  atomic.Bool
+	handled atomic.Int64
+}
+
+func (p *panicky) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelInfo }
+func (p *panicky) WithAttrs([]slog.Attr) slog.Handler           { return p }
+func (p *panicky) WithGroup(string) slog.Handler                { return p }
+func (p *panicky) Handle(context.Context, slog.Record) error {
+	p.handled.Add(1)
+	if p.panics.Load() {
+		panic("slog handler bug 4471")
+	}
+	return nil
+}
+
+// lockedBuffer is an io.Writer for log.SetOutput, read while the library may still log.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// A slog handler that panics (each panic recovered by the caller, as net/http does) must not
+// leak the call's slot or client reference, nor unwind through the library: 100 such calls
+// (more than the 64 slots), then a normal call succeeds and Close frees the client. Not
+// parallel: it redirects the standard logger, where the binding reports the panics.
+func TestPanickingLoggerLeaksNothing(t *testing.T) {
+	out := &lockedBuffer{}
+	prev, prevFlags := log.Writer(), log.Flags()
+	log.SetOutput(out)
+	t.Cleanup(func() { log.SetOutput(prev); log.SetFlags(prevFlags) })
+
+	s := newScenario(t, map[string]any{"count": 60})
+	h := &panicky{}
+	h.panics.Store(true)
+	c, err := NewClient(WithBaseURL(s.BaseURL), WithLogger(slog.New(h)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	reachedCaller := 0
+	for i := range 100 {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					reachedCaller++
+				}
+			}()
+			// A leaked slot makes the 65th call wait out this context.
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			if i%2 == 0 {
+				_, err = c.Health(ctx)
+			} else {
+				var page *ConnectorPage
+				if page, err = c.ListConnectors(ctx, &ListConnectorsParams{Limit: Ptr(2)}); err == nil {
+					page.Close()
+				}
+			}
+			if err != nil {
+				t.Fatalf("call %d (%d panics reached the caller before): %v", i, reachedCaller, err)
+			}
+		}()
+	}
+	if reachedCaller != 0 {
+		t.Fatalf("%d handler panics unwound through the library to the caller", reachedCaller)
+	}
+	if n := h.handled.Load(); n < 100 {
+		t.Fatalf("the handler ran %d times for 100 calls", n)
+	}
+	// Prefetched pages log from the library's own threads, where no goroutine of the test
+	// could recover a panic: it must not take the process down either.
+	n := 0
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(7)}, WithPrefetch(4)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 60 {
+		t.Fatalf("%d connectors of 60 with a panicking logger", n)
+	}
+	if got := out.String(); !strings.Contains(got, "slog handler bug 4471") || !strings.Contains(got, "record was dropped") {
+		t.Fatalf("the handler's panics were not reported through the log package:\n%.2000s", got)
+	}
+
+	h.panics.Store(false)
+	before := h.handled.Load()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.Health(ctx); err != nil {
+		t.Fatalf("a normal call after the panics: %v", err)
+	}
+	if h.handled.Load() == before {
+		t.Fatal("the handler got no record of the normal call")
+	}
+	c.Close()
+	if !c.h.freed() {
+		t.Fatal("Close did not free the client: a call still holds a reference")
+	}
 }

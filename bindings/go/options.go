@@ -161,7 +161,11 @@ func WithMaxInFlight(n int) Option {
 // logs to stderr instead). Lines come at the most verbose level logger enables: one Info line
 // per attempt (method, URL, status, elapsed, attempt), Warn per retry with its reason and wait,
 // Debug request details, and bodies at slog.LevelDebug-4 (trace). Each line has a "target"
-// attribute (e.g. "openint::http"). Lines never contain the token or credentials.
+// attribute (e.g. "openint::http"). Lines never contain the token or credentials. The handler
+// runs on the goroutine of the call, or of no call of yours for pages prefetched in the
+// background. A handler that panics loses that record and the call goes on: the panic is
+// recovered and reported, with its stack, through the standard log package (as net/http
+// reports a handler's panic), never unwound through the library.
 func WithLogger(logger *slog.Logger) Option {
 	return optionFunc(func(s *settings) { s.logger = logger })
 }

@@ -90,13 +90,7 @@ func firstPage[T any](c *Client, ctx context.Context, op string, params []byte, 
 	if err != nil {
 		return nil, err
 	}
-	leave, err := c.enter(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	p, d, err := c.c.list(op, params, options, k.handle())
-	leave()
-	runtime.KeepAlive(c)
+	p, d, err := c.listC(ctx, op, params, options, k)
 	if err != nil {
 		return nil, fromContext(ctx, err, fromDeadline)
 	}
@@ -181,17 +175,7 @@ func (pg *Page[T]) next(ctx context.Context, cfg *callConfig, k *canceller, full
 		return nil, contextError(op, ctx.Err())
 	}
 	defer func() { <-pg.turn }()
-	leave, err := l.client.enter(ctx, op)
-	if err != nil {
-		return nil, err
-	}
-	if !pg.h.acquire() {
-		leave()
-		return nil, invalidArgument("%s: GetNextPage called on a closed page", op)
-	}
-	p, d, end, err := pg.p.next(options, k.handle())
-	pg.h.release()
-	leave()
+	p, d, end, err := pg.nextC(ctx, options, k)
 	if err != nil {
 		return nil, fromContext(ctx, err, fromDeadline)
 	}
@@ -202,6 +186,34 @@ func (pg *Page[T]) next(ctx context.Context, cfg *callConfig, k *canceller, full
 		*cfg.into = *p.response()
 	}
 	return newPage[T](l, p, d)
+}
+
+// listC fetches a listing's first page in the library within a slot; the slot and the client
+// reference are given back by defer, so that nothing leaks whatever unwinds.
+func (c *Client) listC(ctx context.Context, op string, params, options []byte, k *canceller) (cPage, pageData, error) {
+	leave, err := c.enter(ctx, op)
+	if err != nil {
+		return cPage{}, pageData{}, err
+	}
+	defer leave()
+	defer runtime.KeepAlive(c)
+	return c.c.list(op, params, options, k.handle())
+}
+
+// nextC fetches the page after pg in the library within a slot, holding the page; all given
+// back by defer.
+func (pg *Page[T]) nextC(ctx context.Context, options []byte, k *canceller) (cPage, pageData, bool, error) {
+	op := pg.list.op
+	leave, err := pg.list.client.enter(ctx, op)
+	if err != nil {
+		return cPage{}, pageData{}, false, err
+	}
+	defer leave()
+	if !pg.h.acquire() {
+		return cPage{}, pageData{}, false, invalidArgument("%s: GetNextPage called on a closed page", op)
+	}
+	defer pg.h.release()
+	return pg.p.next(options, k.handle())
 }
 
 // Close releases the library's copy of the page now instead of at garbage collection. Items
