@@ -26,7 +26,7 @@ import threading
 from ctypes import byref
 from typing import Any, Callable, Optional, TypeVar
 
-from . import _ffi
+from . import _ffi, _logging
 
 T = TypeVar("T")
 
@@ -129,7 +129,29 @@ def _start_watcher() -> int:
 
 def call(fn: Callable[..., int], before: "tuple[Any, ...]", after: "tuple[Any, ...]") -> int:
     """``fn(*before, cancel, *after)``. On the main thread ``cancel`` is a handle that Ctrl-C
-    fires; elsewhere it is NULL (Python handles signals only on the main thread)."""
+    fires; elsewhere it is NULL (Python handles signals only on the main thread). A
+    KeyboardInterrupt or SystemExit a logging handler raised meanwhile is raised as it returns
+    (the callers free what the call wrote on any BaseException)."""
+    _logging.take_pending()  # a stale one, from a core call made outside call/checked
+    status = _call(fn, before, after)
+    exc = _logging.take_pending()
+    if exc is not None:
+        raise exc
+    return status
+
+
+def checked(fn: Callable[..., int], *args: Any) -> int:
+    """``fn(*args)`` with the caller's own cancel handle, raising what a logging handler raised
+    meanwhile as :func:`call` does."""
+    _logging.take_pending()
+    status = fn(*args)
+    exc = _logging.take_pending()
+    if exc is not None:
+        raise exc
+    return status
+
+
+def _call(fn: Callable[..., int], before: "tuple[Any, ...]", after: "tuple[Any, ...]") -> int:
     global _current, _spare, _forward_to
     if threading.get_ident() != _MAIN or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         return fn(*before, None, *after)

@@ -324,8 +324,8 @@ class _BaseClient(Handle):
                     _lib.openint_client_call_with, (ptr, op.encode(), encoded, options), (byref(resp), byref(err))
                 )
             else:
-                status = _lib.openint_client_call_with(
-                    ptr, op.encode(), encoded, options, cancel, byref(resp), byref(err)
+                status = _call.checked(
+                    _lib.openint_client_call_with, ptr, op.encode(), encoded, options, cancel, byref(resp), byref(err)
                 )
         except BaseException:
             # KeyboardInterrupt right after the call returned: free what it wrote.
@@ -378,7 +378,9 @@ class _BaseClient(Handle):
                     _lib.openint_client_list, (ptr, op.encode(), encoded, options), (byref(page), byref(err))
                 )
             else:
-                status = _lib.openint_client_list(ptr, op.encode(), encoded, options, cancel, byref(page), byref(err))
+                status = _call.checked(
+                    _lib.openint_client_list, ptr, op.encode(), encoded, options, cancel, byref(page), byref(err)
+                )
         except BaseException:
             _lib.openint_error_free(err)
             _lib.openint_page_free(page)
@@ -405,7 +407,7 @@ class _BaseClient(Handle):
             if cancel is None:
                 status = _call.call(_lib.openint_client_request, args, (byref(resp), byref(err)))
             else:
-                status = _lib.openint_client_request(*args, cancel, byref(resp), byref(err))
+                status = _call.checked(_lib.openint_client_request, *args, cancel, byref(resp), byref(err))
         except BaseException:
             _lib.openint_error_free(err)
             _lib.openint_response_free(resp)

@@ -6,6 +6,10 @@ the Python logger's effective level (checked when a client is made, and by
 application configures logging. ``OPENINT_LOG=error|warn|info|debug|trace`` sets that level and,
 when the application configured no handler, prints to stderr, as the variable does for the core.
 Lines arrive already redacted by the core (see the logging rule in the README).
+
+A handler that raises loses its record and the call goes on; a ``KeyboardInterrupt`` or
+``SystemExit`` raised by a handler is raised by the call as it returns (never printed by ctypes
+and lost).
 """
 
 from __future__ import annotations
@@ -50,8 +54,13 @@ def _core_level(py_level: int) -> int:
     return 0
 
 
+# A KeyboardInterrupt or SystemExit a handler raised, kept for the call this thread is making.
+_pending = threading.local()
+
+
 def _log_line(_user: Any, level: int, target: Optional[bytes], message: Optional[bytes]) -> None:
-    # Called from any thread (ctypes takes the GIL); must never raise into C.
+    # Called from any thread (ctypes takes the GIL); must never raise into C: ctypes would print
+    # the exception to stderr and drop it.
     try:
         py_level = _TO_PY.get(level, logging.INFO)
         if logger.isEnabledFor(py_level):
@@ -59,7 +68,23 @@ def _log_line(_user: Any, level: int, target: Optional[bytes], message: Optional
             where = (target or b"").decode("utf-8", "replace")
             logger.log(py_level, "%s", text, extra={"openint_target": where})
     except Exception:  # noqa: BLE001
+        # A failing handler loses its record, never the call it logs for (logging's own
+        # Handler.handleError has already reported what emit raised, as configured).
         pass
+    except BaseException as e:  # noqa: BLE001
+        # KeyboardInterrupt (Ctrl-C landing in a handler), SystemExit: the call goes on and
+        # raises it as it returns, on this thread (take_pending). On a prefetch thread of the
+        # core there is no such call: it is dropped.
+        _pending.exc = e
+
+
+def take_pending() -> Optional[BaseException]:
+    """The KeyboardInterrupt or SystemExit a handler raised during this thread's last core
+    call, once."""
+    exc = getattr(_pending, "exc", None)
+    if exc is not None:
+        _pending.exc = None
+    return exc
 
 
 # Kept referenced for the life of the process: the core may call it from any thread.

@@ -96,7 +96,7 @@ class PageHandle(Handle):
                 if interruptible:
                     status = _call.call(_lib.openint_page_next_with, (ptr, options), (byref(nxt), byref(err)))
                 else:
-                    status = _lib.openint_page_next_with(ptr, options, cancel, byref(nxt), byref(err))
+                    status = _call.checked(_lib.openint_page_next_with, ptr, options, cancel, byref(nxt), byref(err))
         except BaseException:
             _lib.openint_error_free(err)
             _lib.openint_page_free(nxt)

@@ -280,6 +280,40 @@ def test_openint_log_env_prints_to_stderr(scenario):
     assert "openint" in run.stderr and "/health" in run.stderr and "INFO" in run.stderr
 
 
+@pytest.mark.parametrize("raised", [RuntimeError("handler bug"), KeyboardInterrupt(), SystemExit(3)])
+def test_a_raising_logging_handler_neither_prints_nor_is_lost(scenario, capfd, raised):
+    # Issue 18 item 14: ctypes prints an exception escaping a callback ("Exception ignored on
+    # calling ctypes callback function") and drops it. An error of a handler loses the record
+    # and nothing else; Ctrl-C or sys.exit() in a handler is raised by the call as it returns.
+    scn = scenario()
+    records = []
+
+    class Raising(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+            raise raised
+
+    handler = Raising()
+    logger = logging.getLogger("openint")
+    logger.addHandler(handler)
+    try:
+        openint.set_log_level("info")
+        with openint.Openint(base_url=scn.base_url, token=scn.org_key, max_retries=0) as c:
+            if isinstance(raised, Exception):
+                c.health()
+            else:
+                with pytest.raises(type(raised)):
+                    c.health()
+            assert records, "the handler got no record"
+            logger.removeHandler(handler)
+            c.health()  # nothing pending is raised by a later call
+    finally:
+        logger.removeHandler(handler)
+        openint.set_log_level(None)
+    err = capfd.readouterr().err
+    assert "Exception ignored" not in err and "Traceback" not in err, err
+
+
 def test_bad_log_level(org):
     with pytest.raises(openint.InvalidArgumentError, match="log level"):
         openint.set_log_level("loud")
