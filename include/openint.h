@@ -159,10 +159,20 @@ typedef struct OpenintResponse OpenintResponse;
 
 // Receives log lines: `level` (an `OpenintLogLevel`), `target` (e.g. "openint::http") and
 // the message, both NUL-terminated and valid only during the call. Called from whatever thread
-// made the request, possibly several at once: it must be thread-safe. It may make calls of this
-// library (a logger that reports through the SDK): a nested call on the same thread is safe, and
-// the outer call keeps its state (it is never sent again because of it, and its cancel keeps
-// working).
+// made the request, or a prefetch thread of a page or cursor, possibly several at once: it must
+// be thread-safe. It may make calls of this library (a logger that reports through the SDK): a
+// nested call on the same thread is safe, and the outer call keeps its state (it is never sent
+// again because of it, and its cancel keeps working).
+//
+// The lifetime rule, for freeing `user_data`: no callback runs with a logger's `user_data` once
+// - `openint_set_logger` (or `openint_client_set_logger`) that removed or replaced it has
+//   returned: it waits for the callbacks of the old logger running on other threads;
+// - for a client's logger, the client and every page and cursor made from it are freed: freeing
+//   the last page or cursor of a listing cancels its prefetch threads and waits for any callback
+//   they are running, and they log nothing after.
+//
+// Called from inside a logger callback, those functions do not wait (they could wait for the
+// caller itself): the rule then holds once the running callbacks return.
 typedef void (*OpenintLogCallback)(void *user_data,
                                    uint32_t level,
                                    const char *target,
@@ -310,7 +320,9 @@ OpenintStatus openint_client_list_connectors_cursor(const struct OpenintClient *
                                                     struct OpenintCursor **cursor_out,
                                                     struct OpenintError **err_out);
 
-// Frees a page. NULL is a no-op. Strings borrowed from it become invalid.
+// Frees a page. NULL is a no-op. Strings borrowed from it become invalid. Freeing the last
+// page of a listing cancels the pages prefetched for it, whose threads log nothing once it
+// returns (it waits for a logger callback they are running).
 void openint_page_free(struct OpenintPage *page);
 
 // Writes the number of items on the page to `*count_out`.
@@ -405,7 +417,8 @@ OpenintStatus openint_cursor_next_with(struct OpenintCursor *cursor,
 // free. NULL before the first item.
 const struct OpenintResponse *openint_cursor_response(struct OpenintCursor *cursor);
 
-// Frees a cursor. NULL is a no-op. Pages it had in flight are cancelled and freed.
+// Frees a cursor. NULL is a no-op. Pages it had in flight are cancelled and freed; their
+// threads log nothing once it returns (it waits for a logger callback they are running).
 void openint_cursor_free(struct OpenintCursor *cursor);
 
 // The HTTP status of the answer; 0 for NULL.
@@ -468,14 +481,18 @@ void openint_cancel_free(struct OpenintCancel *cancel);
 // from every client without a logger of its own. A NULL callback or `OPENINT_LOG_LEVEL_OFF`
 // removes it (then `OPENINT_LOG=error|warn|info|debug|trace` in the environment, if set,
 // logs to stderr). Lines never contain the token, Authorization/Cookie values, or key_/JWT
-// values. Thread-safe; `user_data` is passed back as given.
+// values. Thread-safe; `user_data` is passed back as given. When it returns, no callback of the
+// logger it removed or replaced runs any more, on any thread (see `OpenintLogCallback`): the
+// old `user_data` may be freed.
 OpenintStatus openint_set_logger(uint32_t level,
                                  OpenintLogCallback callback,
                                  void *user_data,
                                  struct OpenintError **err_out);
 
 // Installs a logger for one client (and the pages and cursors made from it), in place of the
-// process-wide one; a NULL callback goes back to the process-wide one. Thread-safe.
+// process-wide one; a NULL callback goes back to the process-wide one. Thread-safe. When it
+// returns, no callback of the client's logger it replaced runs any more (see
+// `OpenintLogCallback`).
 OpenintStatus openint_client_set_logger(const struct OpenintClient *client,
                                         uint32_t level,
                                         OpenintLogCallback callback,

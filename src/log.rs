@@ -22,7 +22,8 @@
 
 use crate::redact::redact_with;
 use once_cell::sync::Lazy;
-use std::sync::{Arc, RwLock};
+use std::cell::{Cell, RefCell};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
 
 /// Log levels, most severe first. The numbers are part of the C ABI.
 #[repr(u32)]
@@ -103,22 +104,116 @@ impl Logger {
     }
 }
 
-static GLOBAL: RwLock<Option<Logger>> = RwLock::new(None);
+/// An installed logger and the count of its callbacks running, so that replacing or removing
+/// it can wait for them: once that returns, no callback runs with its sink (a C host frees the
+/// logger's `user_data` right after).
+#[derive(Clone)]
+struct Installed {
+    logger: Logger,
+    calls: Arc<Calls>,
+}
+
+/// Callbacks running under one logger (or one scope), and whether new ones may start.
+#[derive(Default)]
+struct Calls {
+    state: Mutex<CallsState>,
+    idle: Condvar,
+}
+
+#[derive(Default)]
+struct CallsState {
+    closed: bool,
+    running: usize,
+}
+
+thread_local! {
+    /// How many logger callbacks this thread is inside (a callback may call the library).
+    static IN_CALLBACK: Cell<u32> = const { Cell::new(0) };
+    /// The scope of this thread's lines, if any: a listing's prefetch thread logs only while
+    /// its listing lives.
+    static SCOPE: RefCell<Option<Arc<Calls>>> = const { RefCell::new(None) };
+}
+
+impl Calls {
+    fn state(&self) -> MutexGuard<'_, CallsState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts a callback in; false once closed.
+    fn enter(&self) -> bool {
+        let mut st = self.state();
+        if st.closed {
+            return false;
+        }
+        st.running += 1;
+        true
+    }
+
+    fn leave(&self) {
+        let mut st = self.state();
+        st.running -= 1;
+        if st.running == 0 {
+            self.idle.notify_all();
+        }
+    }
+
+    /// No callback starts after this; the running ones are waited for, except on a thread that
+    /// is itself inside a logger callback: it could be waiting for itself, or for a thread that
+    /// waits for it. (So whoever waits holds no callback open, and waits never form a circle.)
+    fn close(&self) {
+        let mut st = self.state();
+        st.closed = true;
+        if IN_CALLBACK.try_with(Cell::get).unwrap_or(0) > 0 {
+            return;
+        }
+        while st.running > 0 {
+            st = self.idle.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+/// A slot holding an installed logger (the process-wide one, or one client's).
+#[derive(Default)]
+struct Slot(RwLock<Option<Installed>>);
+
+impl Slot {
+    /// Installs `logger` in place of the one there, and returns once no callback of the old
+    /// one runs any more (see [`Calls::close`]).
+    fn replace(&self, logger: Option<Logger>) {
+        let new = logger.map(|logger| Installed {
+            logger,
+            calls: Arc::default(),
+        });
+        let old = std::mem::replace(&mut *self.0.write().unwrap_or_else(|p| p.into_inner()), new);
+        if let Some(old) = old {
+            old.calls.close();
+        }
+    }
+
+    fn get(&self) -> Option<Installed> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+static GLOBAL: Slot = Slot(RwLock::new(None));
 
 /// `OPENINT_LOG`, read once: logging to stderr the host asked for.
-static ENV: Lazy<Option<Logger>> = Lazy::new(|| {
+static ENV: Lazy<Option<Installed>> = Lazy::new(|| {
     let level = LogLevel::parse(&std::env::var("OPENINT_LOG").ok()?)?;
-    (level != LogLevel::Off).then(|| {
-        Logger::new(level, |level, target, msg| {
+    (level != LogLevel::Off).then(|| Installed {
+        logger: Logger::new(level, |level, target, msg| {
             eprintln!("[openint {}] {target}: {msg}", level.as_str())
-        })
+        }),
+        calls: Arc::default(),
     })
 });
 
 /// Installs (or with `None` removes) the process-wide logger. Clients without a logger of
-/// their own use it; with none, `OPENINT_LOG` decides.
+/// their own use it; with none, `OPENINT_LOG` decides. When it returns, no callback of the
+/// logger it replaced runs any more, on any thread, unless it is called from inside a logger
+/// callback (then it does not wait: the rule holds once the running callbacks return).
 pub fn set_logger(logger: Option<Logger>) {
-    *GLOBAL.write().unwrap_or_else(|p| p.into_inner()) = logger;
+    GLOBAL.replace(logger);
 }
 
 /// Sends one line through the process-wide logger (else `OPENINT_LOG`), redacted and guarded
@@ -128,31 +223,99 @@ pub fn log_line(level: LogLevel, target: &str, message: &str) {
     ClientLog::default().log(level, target, &[], || message.to_string());
 }
 
+/// Where a thread's lines may go while it works for something that can be freed before the
+/// thread ends (a listing's prefetch threads): once [`LogScope::close`] returns, no line of a
+/// thread that entered the scope reaches any logger.
+#[derive(Clone, Default)]
+pub(crate) struct LogScope(Arc<Calls>);
+
+/// The scope a thread entered, left when dropped.
+pub(crate) struct InScope(Option<Arc<Calls>>);
+
+impl LogScope {
+    /// Puts this thread's lines under the scope until the guard is dropped.
+    pub(crate) fn enter(&self) -> InScope {
+        InScope(
+            SCOPE
+                .try_with(|s| s.borrow_mut().replace(self.0.clone()))
+                .ok()
+                .flatten(),
+        )
+    }
+
+    /// Stops the lines of the scope's threads, waiting for the callbacks running for them
+    /// (see [`Calls::close`]).
+    pub(crate) fn close(&self) {
+        self.0.close();
+    }
+}
+
+impl Drop for InScope {
+    fn drop(&mut self) {
+        let prev = self.0.take();
+        let _ = SCOPE.try_with(|s| *s.borrow_mut() = prev);
+    }
+}
+
+/// Holds a callback counted in its logger's calls and its thread's scope.
+struct Running<'a> {
+    logger: &'a Calls,
+    scope: Option<Arc<Calls>>,
+}
+
+impl<'a> Running<'a> {
+    fn start(logger: &'a Calls) -> Option<Running<'a>> {
+        let scope = SCOPE.try_with(|s| s.borrow().clone()).ok().flatten();
+        if let Some(scope) = &scope {
+            if !scope.enter() {
+                return None;
+            }
+        }
+        if !logger.enter() {
+            if let Some(scope) = &scope {
+                scope.leave();
+            }
+            return None;
+        }
+        let _ = IN_CALLBACK.try_with(|d| d.set(d.get() + 1));
+        Some(Running { logger, scope })
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        let _ = IN_CALLBACK.try_with(|d| d.set(d.get().saturating_sub(1)));
+        self.logger.leave();
+        if let Some(scope) = &self.scope {
+            scope.leave();
+        }
+    }
+}
+
 /// The logger of one client: its own if set, else the process-wide one, else `OPENINT_LOG`.
 #[derive(Default)]
 pub(crate) struct ClientLog {
-    own: RwLock<Option<Logger>>,
+    own: Slot,
 }
 
 impl ClientLog {
+    /// Replaces the client's own logger; returns once no callback of the old one runs (see
+    /// [`set_logger`]).
     pub(crate) fn set(&self, logger: Option<Logger>) {
-        *self.own.write().unwrap_or_else(|p| p.into_inner()) = logger;
+        self.own.replace(logger);
     }
 
-    fn current(&self) -> Option<Logger> {
-        if let Some(l) = self.own.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
-            return Some(l.clone());
-        }
-        if let Some(l) = GLOBAL.read().unwrap_or_else(|p| p.into_inner()).as_ref() {
-            return Some(l.clone());
-        }
-        ENV.clone()
+    fn current(&self) -> Option<Installed> {
+        self.own
+            .get()
+            .or_else(|| GLOBAL.get())
+            .or_else(|| ENV.clone())
     }
 
-    /// Whether a line at `level` would go anywhere (checked before building it).
-    pub(crate) fn enabled(&self, level: LogLevel) -> Option<Logger> {
+    /// The logger a line at `level` would go to, if any (checked before building it).
+    fn enabled(&self, level: LogLevel) -> Option<Installed> {
         self.current()
-            .filter(|l| level <= l.level && level != LogLevel::Off)
+            .filter(|l| level <= l.logger.level && level != LogLevel::Off)
     }
 
     /// Logs `message()` at `level`, through the one redaction with the client's `secrets`, if
@@ -164,20 +327,104 @@ impl ClientLog {
         secrets: &[String],
         message: impl FnOnce() -> String,
     ) {
-        if let Some(logger) = self.enabled(level) {
-            let text = message();
-            let text = redact_with(&text, secrets);
-            // A panicking sink must not take the request down with it.
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                (logger.sink)(level, target, &text)
-            }));
-        }
+        let Some(installed) = self.enabled(level) else {
+            return;
+        };
+        let text = message();
+        let text = redact_with(&text, secrets);
+        // Counted in, so that a logger being replaced (or a scope closed) waits for this call,
+        // and none starts after.
+        let Some(_running) = Running::start(&installed.calls) else {
+            return;
+        };
+        // A panicking sink must not take the request down with it.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            (installed.logger.sink)(level, target, &text)
+        }));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[test]
+    fn replacing_a_logger_waits_for_its_running_callbacks() {
+        let log = Arc::new(ClientLog::default());
+        let (started, finished) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let (s, f) = (started.clone(), finished.clone());
+        log.set(Some(Logger::new(LogLevel::Info, move |_, _, _| {
+            s.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(100));
+            f.store(true, Ordering::SeqCst);
+        })));
+        let l2 = log.clone();
+        let t = std::thread::spawn(move || l2.log(LogLevel::Info, "t", &[], || "line".into()));
+        while started.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        log.set(None);
+        assert!(
+            finished.load(Ordering::SeqCst),
+            "set returned under a running callback"
+        );
+        t.join().unwrap();
+        // And none starts after.
+        log.log(LogLevel::Info, "t", &[], || "after".into());
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_callback_may_replace_its_own_logger() {
+        let log = Arc::new(ClientLog::default());
+        let l2 = log.clone();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        log.set(Some(Logger::new(LogLevel::Info, move |_, _, _| {
+            c.fetch_add(1, Ordering::SeqCst);
+            l2.set(None); // would wait for itself
+        })));
+        log.log(LogLevel::Info, "t", &[], || "line".into());
+        log.log(LogLevel::Info, "t", &[], || "line".into());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        log.set(None); // drops the cycle
+    }
+
+    #[test]
+    fn a_closed_scope_silences_its_threads() {
+        let log = Arc::new(ClientLog::default());
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        log.set(Some(Logger::new(LogLevel::Info, move |_, _, _| {
+            c.fetch_add(1, Ordering::SeqCst);
+        })));
+        let scope = LogScope::default();
+        let (sc, l2) = (scope.clone(), log.clone());
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let t = std::thread::spawn(move || {
+            let _in = sc.enter();
+            l2.log(LogLevel::Info, "t", &[], || "before".into());
+            go_rx.recv().unwrap();
+            l2.log(LogLevel::Info, "t", &[], || "after".into());
+        });
+        while calls.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        scope.close();
+        go_tx.send(()).unwrap();
+        t.join().unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Threads outside the scope still log.
+        log.log(LogLevel::Info, "t", &[], || "outside".into());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        log.set(None);
+    }
 
     #[test]
     fn levels_parse() {

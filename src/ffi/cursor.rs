@@ -111,7 +111,8 @@ pub unsafe extern "C" fn openint_cursor_response(
     .unwrap_or(std::ptr::null())
 }
 
-/// Frees a cursor. NULL is a no-op. Pages it had in flight are cancelled and freed.
+/// Frees a cursor. NULL is a no-op. Pages it had in flight are cancelled and freed; their
+/// threads log nothing once it returns (it waits for a logger callback they are running).
 #[no_mangle]
 pub unsafe extern "C" fn openint_cursor_free(cursor: *mut OpenintCursor) {
     free_handle(cursor)

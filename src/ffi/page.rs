@@ -28,7 +28,9 @@ pub(super) fn new_page(core: JsonPage) -> *mut OpenintPage {
     }))
 }
 
-/// Frees a page. NULL is a no-op. Strings borrowed from it become invalid.
+/// Frees a page. NULL is a no-op. Strings borrowed from it become invalid. Freeing the last
+/// page of a listing cancels the pages prefetched for it, whose threads log nothing once it
+/// returns (it waits for a logger callback they are running).
 #[no_mangle]
 pub unsafe extern "C" fn openint_page_free(page: *mut OpenintPage) {
     free_handle(page)

@@ -442,6 +442,217 @@ static void test_a_logger_may_call_the_sdk(void) {
     world_free(&slow);
 }
 
+/* ---- the logger lifetime rule (issue 18 item 16) ---------------------------------------------- */
+
+/* A host's user data: freed right after the logger is removed, replaced, or its client and
+ * cursors freed. A callback that runs with it afterwards is a use after free (ASan and valgrind
+ * report it); without them, the pointer is found in `freed` before it is touched, and the
+ * `magic` word (past the bytes malloc reuses) is poisoned before the free. */
+#define GUARD_LIVE 0x11fe11feu
+#define GUARD_DEAD 0xdeaddeadu
+#define GUARDS 64
+
+typedef struct {
+    char malloc_reuses_these[32];
+    uint32_t magic;
+    int calls;
+} guarded;
+
+static struct {
+    pthread_mutex_t lock;
+    const void *freed[GUARDS];
+    int n_freed;
+    int late; /* callbacks that ran with freed user data */
+} guards = {PTHREAD_MUTEX_INITIALIZER, {NULL}, 0, 0};
+
+static bool guard_is_freed(const void *p) {
+    bool found = false;
+    pthread_mutex_lock(&guards.lock);
+    for (int i = 0; i < guards.n_freed; i++) found |= guards.freed[i] == p;
+    pthread_mutex_unlock(&guards.lock);
+    return found;
+}
+
+static void guard_late(void) {
+    pthread_mutex_lock(&guards.lock);
+    guards.late++;
+    pthread_mutex_unlock(&guards.lock);
+}
+
+static void guard_free(guarded *g) {
+    pthread_mutex_lock(&guards.lock);
+    if (guards.n_freed < GUARDS) guards.freed[guards.n_freed++] = g;
+    pthread_mutex_unlock(&guards.lock);
+    __atomic_store_n(&g->magic, GUARD_DEAD, __ATOMIC_SEQ_CST);
+    free(g);
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Touches its user data before and after a short pause, so that a callback still running when
+ * its logger is removed is caught in the act. */
+static void on_log_guarded(void *user_data, uint32_t level, const char *target, const char *message) {
+    (void)level;
+    (void)target;
+    (void)message;
+    guarded *g = (guarded *)user_data;
+    if (guard_is_freed(g)) {
+        guard_late();
+        return;
+    }
+    if (__atomic_load_n(&g->magic, __ATOMIC_SEQ_CST) != GUARD_LIVE) guard_late();
+    sleep_ms(1);
+    if (__atomic_load_n(&g->magic, __ATOMIC_SEQ_CST) != GUARD_LIVE) guard_late();
+    __atomic_fetch_add(&g->calls, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The user data a test hands out: all allocated before any is freed, so that no address is
+ * handed out again (`freed` would then name a live one). */
+static struct {
+    guarded *all[GUARDS];
+    int n, next;
+} pool;
+
+static void guards_begin(int n) {
+    pthread_mutex_lock(&guards.lock);
+    guards.n_freed = 0;
+    pthread_mutex_unlock(&guards.lock);
+    pool.n = n < GUARDS ? n : GUARDS;
+    pool.next = 0;
+    for (int i = 0; i < pool.n; i++) {
+        pool.all[i] = (guarded *)calloc(1, sizeof(guarded));
+        pool.all[i]->magic = GUARD_LIVE;
+    }
+}
+
+static guarded *guard_new(void) {
+    if (pool.next >= pool.n) {
+        tk_fail(__FILE__, __LINE__, "the test needs more than %d user data", pool.n);
+        abort();
+    }
+    return pool.all[pool.next++];
+}
+
+/* Frees what the test did not hand out. */
+static void guards_end(void) {
+    while (pool.next < pool.n) free(pool.all[pool.next++]);
+}
+
+static int guard_late_count(void) {
+    pthread_mutex_lock(&guards.lock);
+    int n = guards.late;
+    pthread_mutex_unlock(&guards.lock);
+    return n;
+}
+
+typedef struct {
+    const OpenintClient *client;
+    int stop;
+    int calls;
+} hammer;
+
+static void *hammer_main(void *p) {
+    hammer *h = (hammer *)p;
+    while (!__atomic_load_n(&h->stop, __ATOMIC_SEQ_CST)) {
+        OpenintResponse *resp = NULL;
+        if (openint_client_call(h->client, "health", NULL, &resp, NULL) == OPENINT_STATUS_OK) h->calls++;
+        openint_response_free(resp);
+    }
+    return NULL;
+}
+
+static void test_no_callback_after_the_logger_is_removed(void) {
+    /* Four threads call without pause (every call logs at debug and info, each line 1 ms in the
+     * callback) while the main thread removes or replaces the logger and frees its user data at
+     * once: the process-wide logger (removed, replaced) and the client's own (removed). */
+    world w;
+    world_new(&w, "{}", NULL);
+    OpenintClient *own = client_with_token(w.s.base_url, w.s.org_key, NULL);
+    hammer hs[4];
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++) {
+        hs[i].client = i % 2 ? own : w.org;
+        hs[i].stop = 0;
+        hs[i].calls = 0;
+        CHECK(pthread_create(&th[i], NULL, hammer_main, &hs[i]) == 0);
+    }
+    int late_before = guard_late_count(), used = 0;
+    const int rounds = 12;
+    guards_begin(3 * rounds);
+    for (int r = 0; r < rounds; r++) {
+        guarded *g = guard_new();
+        guarded *c = guard_new();
+        CHECK(openint_set_logger(OPENINT_LOG_LEVEL_DEBUG, on_log_guarded, g, NULL) == OPENINT_STATUS_OK);
+        CHECK(openint_client_set_logger(own, OPENINT_LOG_LEVEL_DEBUG, on_log_guarded, c, NULL) == OPENINT_STATUS_OK);
+        /* Wait until both are in use. */
+        for (int spin = 0; spin < 2000 && (__atomic_load_n(&g->calls, __ATOMIC_SEQ_CST) < 4 ||
+                                           __atomic_load_n(&c->calls, __ATOMIC_SEQ_CST) < 4);
+             spin++)
+            sleep_ms(1);
+        used += __atomic_load_n(&g->calls, __ATOMIC_SEQ_CST) >= 4 && __atomic_load_n(&c->calls, __ATOMIC_SEQ_CST) >= 4;
+        if (r % 2) {
+            CHECK(openint_set_logger(OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+            guard_free(g);
+        } else {
+            /* Replacing counts as removing: the old user data may go at once. */
+            guarded *next = guard_new();
+            CHECK(openint_set_logger(OPENINT_LOG_LEVEL_DEBUG, on_log_guarded, next, NULL) == OPENINT_STATUS_OK);
+            guard_free(g);
+            CHECK(openint_set_logger(OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+            guard_free(next);
+        }
+        CHECK(openint_client_set_logger(own, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+        guard_free(c);
+        sleep_ms(20); /* calls go on, with no logger */
+    }
+    for (int i = 0; i < 4; i++) {
+        __atomic_store_n(&hs[i].stop, 1, __ATOMIC_SEQ_CST);
+        pthread_join(th[i], NULL);
+        CHECKF(hs[i].calls > rounds, "thread %d made %d calls", i, hs[i].calls);
+    }
+    guards_end();
+    CHECKF(used == rounds, "the loggers were in use in %d rounds of %d", used, rounds);
+    CHECKF(guard_late_count() == late_before, "%d callbacks ran with user data freed after its logger was removed",
+           guard_late_count() - late_before);
+    openint_client_free(own);
+    world_free(&w);
+}
+
+static void test_no_callback_after_a_prefetching_cursor_is_freed(void) {
+    /* A cursor's prefetch threads are cancelled when it is freed, and log that they were
+     * ("cancelled") from their own threads: once the cursor and the client are freed, the host
+     * frees the logger's user data, and no line may come after. */
+    world w;
+    world_new(&w, "{\"latency_ms\":150}", NULL);
+    int late_before = guard_late_count();
+    guards_begin(4);
+    for (int round = 0; round < 4; round++) {
+        OpenintClient *c = client_with_token(w.s.base_url, w.s.org_key, "\"prefetch\":6");
+        guarded *g = guard_new();
+        CHECK(openint_client_set_logger(c, OPENINT_LOG_LEVEL_TRACE, on_log_guarded, g, NULL) == OPENINT_STATUS_OK);
+        OpenintCursor *cur = NULL;
+        CHECK(openint_client_list_cursor(c, "listConnectors", "{\"limit\":10}", NULL, NULL, &cur, NULL) ==
+              OPENINT_STATUS_OK);
+        const char *item = NULL;
+        CHECK(openint_cursor_next(cur, 0, &item, NULL, NULL) == OPENINT_STATUS_OK);
+        /* The pages after the first are in flight (150 ms each) as the cursor goes. */
+        sleep_ms(round * 20);
+        openint_cursor_free(cur);
+        openint_client_free(c);
+        guard_free(g);
+    }
+    guards_end();
+    sleep_ms(400); /* what was in flight has ended by now */
+    CHECKF(tk_scenario_request_count(&w.s) >= 4 * 4, "%d requests: no page was prefetched",
+           tk_scenario_request_count(&w.s));
+    CHECKF(guard_late_count() == late_before, "%d callbacks ran after the cursor and client were freed",
+           guard_late_count() - late_before);
+    world_free(&w);
+}
+
 void suite_logging(void) {
     tk_run("log_one_line_per_attempt", test_one_line_per_attempt);
     tk_run("log_levels_debug_and_trace", test_levels_debug_and_trace);
@@ -449,4 +660,6 @@ void suite_logging(void) {
     tk_run("log_no_secret_in_any_line", test_no_secret_in_any_line);
     tk_run("log_connection_secrets_masked_at_every_level", test_connection_secrets_masked_at_every_level);
     tk_run("log_a_logger_may_call_the_sdk", test_a_logger_may_call_the_sdk);
+    tk_run("log_no_callback_after_the_logger_is_removed", test_no_callback_after_the_logger_is_removed);
+    tk_run("log_no_callback_after_a_prefetching_cursor_is_freed", test_no_callback_after_a_prefetching_cursor_is_freed);
 }
