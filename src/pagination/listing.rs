@@ -6,6 +6,7 @@ use super::envelope::{PageData, DEFAULT_LIMIT};
 use crate::cancel::CancelToken;
 use crate::error::{Error, Result};
 use crate::http::{CallCtx, Gate, Http};
+use crate::log::LogScope;
 use crate::operations::Paging;
 use crate::params::{Prepared, RequestOptions};
 use std::borrow::Cow;
@@ -35,12 +36,17 @@ pub(crate) struct Listing {
     ahead: Mutex<VecDeque<InFlight>>,
     /// Set when rows changed under a prefetched walk: it goes on one page at a time.
     sequential: AtomicBool,
+    /// The lines of the prefetch threads, stopped when the listing is dropped (issue 18).
+    log_scope: LogScope,
 }
 
 impl Drop for Listing {
     fn drop(&mut self) {
         // The consumer stopped: requests still in flight stop too, and their pages are freed.
         self.cancel.cancel();
+        // Threads still winding down log no more, so the host may free its logger's user data
+        // once the last page or cursor is freed: this waits only for their callbacks running.
+        self.log_scope.close();
     }
 }
 
@@ -67,6 +73,7 @@ impl Listing {
             prefetch: prefetch.max(1),
             ahead: Mutex::default(),
             sequential: AtomicBool::new(false),
+            log_scope: LogScope::default(),
         })
     }
 
@@ -262,11 +269,13 @@ impl Listing {
         let opts = self.opts.clone();
         let gate = self.gate.clone();
         let token = cancel.clone();
+        let scope = self.log_scope.clone();
         // If no thread can be had, `tx` is dropped with the closure and the consumer fetches
         // the page itself when it gets there.
         let _ = std::thread::Builder::new()
             .name("openint-page".into())
             .spawn(move || {
+                let _in_scope = scope.enter();
                 let ctx = CallCtx {
                     opts: &opts,
                     cancel: Some(&token),
