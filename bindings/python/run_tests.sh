@@ -20,9 +20,10 @@ packages=(-p openint)
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
-# setuptools >= 70.1 builds the wheel in test_packaging.py without the `wheel` package.
-if ! "$VENV/bin/python" -c 'import pytest, mypy; from setuptools.command.bdist_wheel import bdist_wheel' 2>/dev/null; then
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=70.1" "mypy>=1.10,<2"
+# setuptools >= 70.1 builds the wheel in test_packaging.py without the `wheel` package;
+# setuptools-rust runs cargo for it (pyproject.toml's build requirements).
+if ! "$VENV/bin/python" -c 'import pytest, mypy, setuptools_rust; from setuptools.command.bdist_wheel import bdist_wheel' 2>/dev/null; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=77" "setuptools-rust>=1.13,<2" "mypy>=1.10,<2"
 fi
 
 # The official SDK (its import name is also `openint`) in its own venv: tests/test_dropin.py
