@@ -310,10 +310,11 @@ impl ClientOptions {
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty());
         if let Some(t) = &token {
-            if !t.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+            // A header value may hold spaces and tabs between visible characters ("My Token").
+            if !t.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
                 // Say what is wrong without echoing the secret.
                 return Err(Error::invalid(
-                    "token contains characters not allowed in an HTTP header (spaces, control or non-ASCII characters)",
+                    "token contains characters not allowed in an HTTP header (control or non-ASCII characters)",
                 ));
             }
         }

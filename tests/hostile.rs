@@ -343,12 +343,18 @@ fn bad_client_options_are_refused_at_creation() {
             ClientOptions::default().tls_client_cert("x", "y"),
             "PEM certificate and a PEM private key",
         ),
+        (
+            ClientOptions::default().token("topsecret\u{1}"),
+            "control or non-ASCII",
+        ),
     ] {
         let e = Client::new(o).err().unwrap();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{needle}: {e}");
         assert!(e.message().contains(needle), "{needle}: {e}");
         assert!(!e.message().contains("topsecret"), "{e}");
     }
+    // A header value may hold spaces: a token "My Token" is the caller's to choose.
+    assert!(Client::new(ClientOptions::default().token("My Token")).is_ok());
     // The same rule for a timeout in the client options and per call.
     let c = ClientOptions::from_json(Some(r#"{"timeout":1e-12}"#)).unwrap_err();
     let p = RequestOptions::from_json(Some(r#"{"timeout":1e-12}"#)).unwrap_err();

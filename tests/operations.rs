@@ -466,8 +466,11 @@ fn each_error_class_from_the_server() {
         c.get_connection("ccfg_wrong_prefix", &GetConnectionParams::new())
             .unwrap_err(),
         c.create_token("", &CreateTokenParams::new()).unwrap_err(),
-        c.create_token("c", &CreateTokenParams::new().validity_in_seconds(0.0))
-            .unwrap_err(),
+        c.create_token(
+            "c",
+            &CreateTokenParams::new().validity_in_seconds(f64::INFINITY),
+        )
+        .unwrap_err(),
         c.list_connections(&ListConnectionsParams::new().limit(3001))
             .err()
             .unwrap(),

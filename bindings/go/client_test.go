@@ -70,7 +70,7 @@ func TestBadOptionsAreRejectedWithTheirName(t *testing.T) {
 		{"bad header name", WithHeader("Bad Name", "x"), "Bad Name"},
 		{"header with newline", WithHeader("X-Ok", "a\r\nInjected: 1"), "X-Ok"},
 		{"authorization header", WithHeader("Authorization", "Bearer x"), "Authorization"},
-		{"token with a space", WithToken("sk_secret_tok en"), "token"},
+		{"token with a control character", WithToken("sk_secret_tok\x01en"), "token"},
 		{"unknown trust store", WithTLSRoots("bogus"), "tls_roots"},
 		{"missing CA file", WithTLSCAFile("/nonexistent/ca.pem"), "tls_ca_file"},
 		{"CA that is not PEM", WithTLSCAPEM("not a certificate"), "tls_ca"},

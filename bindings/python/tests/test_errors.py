@@ -279,7 +279,7 @@ class TestToken:
 
     def test_invalid_token_error_does_not_echo_it(self):
         with pytest.raises(openint.InvalidArgumentError, match="token") as info:
-            openint.Openint(token="has space " + self.SECRET)
+            openint.Openint(token="has\x01control" + self.SECRET)
         assert_no_secret(info.value, self.SECRET)
 
     def test_cross_origin_redirect_is_refused_without_sending_the_token(self, scenario, client_for):
