@@ -2,7 +2,7 @@
 
     python3 tests/dist/versions.py [DIST]
 
-Checks the sources (Cargo.lock, the Python package, the README's install section) and, given
+Checks the sources (Cargo.lock, the Python package, the READMEs' install commands) and, given
 the release folder, every artefact in it: wheel and sdist names and metadata, the sdist's
 crate, the C/C++ tarballs' library file name, SONAME, pkg-config and CMake version files.
 (The library's own openint_version() and the User-Agents it sends are checked at run time
@@ -54,8 +54,10 @@ def main() -> None:
     install = install[: install.find("\n## ", 4)]
     for m in re.finditer(r"(?:openint_native|openint)-(\d+\.\d+\.\d+)", install):
         expect(f"README.md's install section ({m.group(0)})", m.group(1), version)
-    for m in re.finditer(r"bindings/go@?/?v(\d+\.\d+\.\d+)", install):
-        expect(f"README.md's install section ({m.group(0)})", m.group(1), version)
+    go_readme = (REPO / "bindings/go/README.md").read_text()
+    for name, text in (("README.md's install section", install), ("bindings/go/README.md", go_readme)):
+        for m in re.finditer(r"bindings/go(?:@|/| )v(\d+\.\d+\.\d+)", text):
+            expect(f"{name} ({m.group(0)})", m.group(1), version)
 
     if len(sys.argv) > 1:
         dist = Path(sys.argv[1])
