@@ -62,7 +62,8 @@ ensure_prism() {
     export OPENINT_PRISM="$PRISM"
 }
 
-# Debian packages: libcurl and cJSON for the C benchmark's baseline, valgrind for the C tests.
+# Debian packages: libcurl and cJSON for the C benchmark's baseline, valgrind for the C tests,
+# clang (clang++) beside g++ for the C++ tests (tests/c/run.sh asks for it).
 ensure_apt() {
     local missing=()
     for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -29,9 +29,10 @@ pub enum ErrorKind {
     UnprocessableEntity,
     /// HTTP 429.
     RateLimited,
-    /// HTTP 500 and above.
+    /// HTTP 500 and 502 to 599: the server failed or is unavailable.
     InternalServer,
-    /// Any other non-2xx status (including a refused cross-origin redirect).
+    /// Any other non-2xx status, such as 501 Not Implemented (the server does not do what
+    /// was asked; nothing failed), or a refused cross-origin redirect.
     ApiStatus,
     /// The server answered 2xx but not with the JSON this SDK expects, or paged inconsistently.
     Decode,
@@ -56,7 +57,8 @@ impl ErrorKind {
             409 => ErrorKind::Conflict,
             422 => ErrorKind::UnprocessableEntity,
             429 => ErrorKind::RateLimited,
-            500..=599 => ErrorKind::InternalServer,
+            // Not 501: "does not support webhooks" is an answer, not a crash.
+            500 | 502..=599 => ErrorKind::InternalServer,
             // Including nonsense like 999: not a server error the retry policy should chase.
             _ => ErrorKind::ApiStatus,
         }
@@ -355,6 +357,8 @@ mod tests {
             (429, ErrorKind::RateLimited),
             (500, ErrorKind::InternalServer),
             (503, ErrorKind::InternalServer),
+            (599, ErrorKind::InternalServer),
+            (501, ErrorKind::ApiStatus),
             (418, ErrorKind::ApiStatus),
             (302, ErrorKind::ApiStatus),
             (999, ErrorKind::ApiStatus),

@@ -63,9 +63,10 @@ pub enum OpenintStatus {
     UnprocessableEntity = 9,
     /// HTTP 429.
     RateLimited = 10,
-    /// HTTP 500 to 599.
+    /// HTTP 500 and 502 to 599: the server failed or is unavailable.
     InternalServer = 11,
-    /// Any other non-2xx HTTP status, including a refused redirect to another origin.
+    /// Any other non-2xx HTTP status, such as 501 Not Implemented (the server does not do
+    /// what was asked), or a refused redirect to another origin.
     ApiStatus = 12,
     /// A 2xx answer that is not the expected JSON, or a server that ignores `offset`.
     Decode = 13,

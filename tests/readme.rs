@@ -1,7 +1,8 @@
 //! The README's code blocks are the programs the test suites build and run, so they cannot go
 //! stale: each block that follows a `<!-- same as: PATH -->` marker must equal that file (or,
 //! for `PATH#python`, the first python block after "## Quick start" in that Markdown file), and
-//! the Rust quick start runs against the local server. The C, Python and Go suites run theirs.
+//! the Rust quick start runs against the local server. The C suite runs the C and C++ quick
+//! starts (`tests/c`), the Python and Go suites theirs.
 
 mod common;
 
@@ -53,8 +54,12 @@ fn readme_blocks_equal_their_tested_sources() {
         checked += 1;
     }
     assert!(
-        checked >= 4,
-        "only {checked} marked blocks (C, Rust, Python, Go)"
+        checked >= 5,
+        "only {checked} marked blocks (C, C++, Rust, Python, Go)"
+    );
+    assert!(
+        readme.contains("<!-- same as: examples/quickstart.cpp -->"),
+        "the C++ quick start is marked"
     );
 }
 

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkModel asserts a decoded model agrees with its Raw: every typed field carries the
@@ -121,7 +122,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	checkModel(t, &st.List[1], st.List[1].Raw, (*ConnectorStatus).Extra)
 
 	// Customers and tokens.
-	cus, err := c.UpsertCustomer(ctx, UpsertCustomerParams{ID: Ptr("cus_go_1"), Metadata: map[string]any{"plan": "pro"}})
+	cus, err := c.UpsertCustomer(ctx, &UpsertCustomerParams{ID: Ptr("cus_go_1"), Metadata: map[string]any{"plan": "pro"}})
 	if err != nil || cus.ID != "cus_go_1" || cus.APIKey == nil || !strings.HasPrefix(*cus.APIKey, "key_cus_") {
 		t.Fatalf("UpsertCustomer: %v, %v", cus, err)
 	}
@@ -132,7 +133,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 		t.Fatalf("upsertCustomer body %s", r.Body)
 	}
 
-	tok, err := c.CreateToken(ctx, "cus_go_1", CreateTokenParams{ValidityInSeconds: Ptr(3600.0),
+	tok, err := c.CreateToken(ctx, "cus_go_1", &CreateTokenParams{Validity: Ptr(time.Hour),
 		ConnectOptions: &ConnectOptions{View: Ptr(ConnectViewAdd), ReturnURL: Ptr("https://app.example/x")}})
 	if err != nil || strings.Count(tok.Token, ".") != 2 || !strings.Contains(tok.MagicLinkURL, "view=add") {
 		t.Fatalf("CreateToken: %v, %v", tok, err)
@@ -146,7 +147,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	}
 
 	// Connector configs.
-	cfg, err := c.CreateConnectorConfig(ctx, CreateConnectorConfigParams{ConnectorName: "acme-apikey",
+	cfg, err := c.CreateConnectorConfig(ctx, &CreateConnectorConfigParams{ConnectorName: "acme-apikey",
 		DisplayName: Ptr("Acme"), Disabled: Ptr(false), Metadata: map[string]any{"team": "a"}, Config: map[string]any{}})
 	if err != nil || !strings.HasPrefix(cfg.ID, "ccfg_acme-apikey_") || cfg.Disabled == nil || *cfg.Disabled {
 		t.Fatalf("CreateConnectorConfig: %v, %v", cfg, err)
@@ -160,7 +161,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 		t.Fatalf("createConnectorConfig body %s", r.Body)
 	}
 
-	got, err := c.GetConnectorConfig(ctx, cfg.ID, GetConnectorConfigParams{Expand: []ConnectorConfigExpand{
+	got, err := c.GetConnectorConfig(ctx, cfg.ID, &GetConnectorConfigParams{Expand: []ConnectorConfigExpand{
 		ConnectorConfigExpandConnector, ConnectorConfigExpandConnectionCount}})
 	if err != nil || got.ID != cfg.ID || got.Connector == nil || got.Connector.Name != "acme-apikey" || got.ConnectionCount == nil {
 		t.Fatalf("GetConnectorConfig: %v, %v", got, err)
@@ -170,7 +171,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	checkRequest(t, lastRequest(t, s), "GET", "/v1/connector-config/"+cfg.ID, "expand=connector,connection_count")
 
 	// An update sends only what is set: disabled false, not the display name.
-	upd, err := c.UpdateConnectorConfig(ctx, cfg.ID, UpdateConnectorConfigParams{Disabled: Ptr(true)})
+	upd, err := c.UpdateConnectorConfig(ctx, cfg.ID, &UpdateConnectorConfigParams{Disabled: Ptr(true)})
 	if err != nil || upd.Disabled == nil || !*upd.Disabled || upd.DisplayName == nil || *upd.DisplayName != "Acme" {
 		t.Fatalf("UpdateConnectorConfig: %v, %v", upd, err)
 	}
@@ -179,20 +180,20 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	if r.Body != `{"disabled":true}` {
 		t.Fatalf("updateConnectorConfig body %s", r.Body)
 	}
-	if _, err := c.UpdateConnectorConfig(ctx, cfg.ID, UpdateConnectorConfigParams{Disabled: Ptr(false)}); err != nil {
+	if _, err := c.UpdateConnectorConfig(ctx, cfg.ID, &UpdateConnectorConfigParams{Disabled: Ptr(false)}); err != nil {
 		t.Fatal(err)
 	}
 	if r := lastRequest(t, s); r.Body != `{"disabled":false}` {
 		t.Fatalf("updateConnectorConfig with false: body %s", r.Body)
 	}
-	if _, err := c.UpdateConnectorConfig(ctx, cfg.ID, UpdateConnectorConfigParams{}); err != nil {
+	if _, err := c.UpdateConnectorConfig(ctx, cfg.ID, &UpdateConnectorConfigParams{}); err != nil {
 		t.Fatal(err)
 	}
 	if r := lastRequest(t, s); r.Body != `{}` {
 		t.Fatalf("an empty update sent %s", r.Body)
 	}
 
-	cfgs, err := c.ListConnectorConfigs(ctx, ListConnectorConfigsParams{ConnectorNames: []string{"acme-apikey"}, Limit: Ptr(10)})
+	cfgs, err := c.ListConnectorConfigs(ctx, &ListConnectorConfigsParams{ConnectorNames: []string{"acme-apikey"}, Limit: Ptr(10)})
 	if err != nil || len(cfgs.Items) != 1 || cfgs.Items[0].ID != cfg.ID || cfgs.Total != 1 {
 		t.Fatalf("ListConnectorConfigs: %+v, %v", cfgs, err)
 	}
@@ -200,7 +201,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	checkRequest(t, lastRequest(t, s), "GET", "/v1/connector-config", "limit=10&connector_names=acme-apikey")
 
 	// Connections.
-	conn, err := c.CreateConnection(ctx, CreateConnectionParams{ConnectorConfigID: cfg.ID, CustomerID: "cus_go_1",
+	conn, err := c.CreateConnection(ctx, &CreateConnectionParams{ConnectorConfigID: cfg.ID, CustomerID: "cus_go_1",
 		Data:     ConnectionData{ConnectorName: "acme-apikey", Settings: map[string]any{"api_key": "acme_secret_1"}},
 		Metadata: map[string]any{"source": "go"}})
 	if err != nil || !strings.HasPrefix(conn.ID, "conn_acme-apikey_") || conn.Status == nil || *conn.Status != ConnectionStatusUnknown {
@@ -216,20 +217,20 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 		}
 	}
 
-	gc, err := c.GetConnection(ctx, conn.ID, GetConnectionParams{IncludeSecrets: Ptr(true), Expand: []ConnectionExpand{ConnectionExpandConnector}})
+	gc, err := c.GetConnection(ctx, conn.ID, &GetConnectionParams{IncludeSecrets: true, Expand: []ConnectionExpand{ConnectionExpandConnector}})
 	if err != nil || gc.ID != conn.ID || gc.Settings == nil || gc.Connector == nil || gc.Connector.Name != "acme-apikey" {
 		t.Fatalf("GetConnection: %v, %v", gc, err)
 	}
 	checkModel(t, gc, gc.Raw, (*Connection).Extra)
 	checkRequest(t, lastRequest(t, s), "GET", "/v1/connection/"+conn.ID, "include_secrets=true&expand=connector")
 	// include_secrets false is not sent at all: the server reads any value as true.
-	gc, err = c.GetConnection(ctx, conn.ID, GetConnectionParams{IncludeSecrets: Ptr(false)})
+	gc, err = c.GetConnection(ctx, conn.ID, &GetConnectionParams{IncludeSecrets: false})
 	if err != nil || gc.Settings != nil {
 		t.Fatalf("GetConnection without secrets: %v, %v", gc, err)
 	}
 	checkRequest(t, lastRequest(t, s), "GET", "/v1/connection/"+conn.ID, "")
 
-	conns, err := c.ListConnections(ctx, ListConnectionsParams{CustomerID: Ptr("cus_go_1")})
+	conns, err := c.ListConnections(ctx, &ListConnectionsParams{CustomerID: Ptr("cus_go_1")})
 	if err != nil || len(conns.Items) != 1 || conns.Items[0].ID != conn.ID || conns.Items[0].Settings != nil {
 		t.Fatalf("ListConnections: %+v, %v", conns, err)
 	}
@@ -246,15 +247,15 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 		t.Fatalf("checkConnection body %q", r.Body)
 	}
 
-	evs, err := c.ListEvents(ctx, ListEventsParams{Since: Ptr("2000-01-01")})
+	evs, err := c.ListEvents(ctx, &ListEventsParams{Since: Ptr("2000-01-01")})
 	if err != nil || len(evs.Items) == 0 || evs.Items[0].Name == nil || *evs.Items[0].Name != "connect.connection-checked" {
 		t.Fatalf("ListEvents: %+v, %v", evs, err)
 	}
 	checkModel(t, &evs.Items[0], evs.Items[0].Raw, (*Event).Extra)
 	checkRequest(t, lastRequest(t, s), "GET", "/v1/event", "since=2000-01-01")
 
-	cl, err := c.ListCustomers(ctx, ListCustomersParams{SearchQuery: Ptr("cus_go")})
-	if err != nil || len(cl.Items) != 1 || cl.Items[0].ID == nil || *cl.Items[0].ID != "cus_go_1" || *cl.Items[0].ConnectionCount != 1 {
+	cl, err := c.ListCustomers(ctx, &ListCustomersParams{SearchQuery: Ptr("cus_go")})
+	if err != nil || len(cl.Items) != 1 || cl.Items[0].ID != "cus_go_1" || *cl.Items[0].ConnectionCount != 1 {
 		t.Fatalf("ListCustomers: %+v, %v", cl, err)
 	}
 	checkModel(t, &cl.Items[0], cl.Items[0].Raw, (*CustomerSummary).Extra)
@@ -273,9 +274,16 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	if info := mustJSON(t, string(wh.Info)); info["connector_name"] != "plaid" || info["webhook_type"] != "ITEM" {
 		t.Fatalf("webhook info %s", wh.Info)
 	}
+	// A connector without a webhook handler: 501 is an answer ("does not support webhooks"),
+	// not a server failure, so it has the kind of a status without one of its own.
+	_, err = c.HandleWebhook(ctx, "toggl", HandleWebhookParams{"x": 1})
+	if e := checkKind(t, err, KindAPIStatus, ErrAPIStatus); e.StatusCode != 501 || e.Code != "NOT_IMPLEMENTED" ||
+		errors.Is(err, ErrInternalServer) || !strings.Contains(e.Message, "does not support webhooks") {
+		t.Fatalf("HandleWebhook(toggl): %+v", e)
+	}
 
 	// The local server has no AI backend: a 500 that names it, after the request was checked.
-	_, err = c.MessageTemplate(ctx, MessageTemplateParams{CustomerID: "cus_go_1", Language: Ptr("javascript"), UseEnvironmentVariables: Ptr(true)})
+	_, err = c.MessageTemplate(ctx, &MessageTemplateParams{CustomerID: "cus_go_1", Language: Ptr("javascript"), UseEnvironmentVariables: true})
 	e := checkKind(t, err, KindInternalServer, ErrInternalServer)
 	if !strings.Contains(e.Message, "AI API URL is not set") {
 		t.Fatalf("MessageTemplate: %v", err)
@@ -293,7 +301,7 @@ func TestEveryOperationAsTheOrganization(t *testing.T) {
 	if r.Headers["content-type"] != "application/json" {
 		t.Fatalf("DELETE without Content-Type: %v", r.Headers)
 	}
-	if _, err := c.GetConnection(ctx, conn.ID, GetConnectionParams{}); !errors.Is(err, ErrNotFound) {
+	if _, err := c.GetConnection(ctx, conn.ID, nil); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("GetConnection after delete: %v", err)
 	}
 	del, err = c.DeleteConnectorConfig(ctx, cfg.ID)

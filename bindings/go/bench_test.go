@@ -99,9 +99,9 @@ var benchCases = []struct {
 func BenchmarkList20000(b *testing.B) {
 	s := newScenario(b, map[string]any{"count": benchCount})
 	for _, cfg := range benchCases {
-		params := ListConnectorsParams{Limit: Ptr(cfg.limit)}
+		params := &ListConnectorsParams{Limit: Ptr(cfg.limit)}
 		if cfg.expand {
-			params.Expand = []Expand{ExpandSchemas}
+			params.Expand = []ConnectorExpand{ConnectorExpandSchemas}
 		}
 		openintList := func(b *testing.B, c *Client) int {
 			n := 0

@@ -224,7 +224,7 @@ func TestCancelDuringAutoPaging(t *testing.T) {
 	n := 0
 	var last error
 	var cancelled time.Time
-	for _, err := range c.ListConnectionsAutoPaging(ctx, ListConnectionsParams{Limit: Ptr(10)}, WithPrefetch(2)) {
+	for _, err := range c.ListConnectionsAutoPaging(ctx, &ListConnectionsParams{Limit: Ptr(10)}, WithPrefetch(2)) {
 		if err != nil {
 			last = err
 			break

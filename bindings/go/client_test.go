@@ -99,14 +99,14 @@ func TestBadParamsFailBeforeAnyRequest(t *testing.T) {
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
 	cases := []struct {
-		p     ListConnectorsParams
+		p     *ListConnectorsParams
 		names string
 	}{
-		{ListConnectorsParams{Limit: Ptr(3001)}, `"limit"`},
-		{ListConnectorsParams{Limit: Ptr(-1)}, `"limit"`},
-		{ListConnectorsParams{Offset: Ptr(-5)}, `"offset"`},
-		{ListConnectorsParams{Expand: []Expand{"bogus"}}, `"bogus"`},
-		{ListConnectorsParams{Expand: []Expand{""}}, `"expand"`},
+		{&ListConnectorsParams{Limit: Ptr(3001)}, `"limit"`},
+		{&ListConnectorsParams{Limit: Ptr(-1)}, `"limit"`},
+		{&ListConnectorsParams{Offset: Ptr(-5)}, `"offset"`},
+		{&ListConnectorsParams{Expand: []ConnectorExpand{"bogus"}}, `"bogus"`},
+		{&ListConnectorsParams{Expand: []ConnectorExpand{""}}, `"expand"`},
 	}
 	for _, tc := range cases {
 		_, err := c.ListConnectors(context.Background(), tc.p)
@@ -176,7 +176,7 @@ func TestCloseIsIdempotentAndCallsAfterCloseFail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(10)})
+	page, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(10)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,10 +185,10 @@ func TestCloseIsIdempotentAndCallsAfterCloseFail(t *testing.T) {
 		t.Fatal("Close did not free the library client")
 	}
 	c.Close()
-	if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{}); !errors.Is(err, ErrClosed) {
+	if _, err := c.ListConnectors(context.Background(), nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("ListConnectors after Close: %v", err)
 	}
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), nil) {
 		if !errors.Is(err, ErrClosed) {
 			t.Fatalf("auto-paging after Close: %v", err)
 		}
@@ -197,10 +197,10 @@ func TestCloseIsIdempotentAndCallsAfterCloseFail(t *testing.T) {
 		t.Fatalf("GetNextPage after Close: %v", err)
 	}
 	var nilClient *Client
-	if _, err := nilClient.ListConnectors(context.Background(), ListConnectorsParams{}); !errors.Is(err, ErrClosed) {
+	if _, err := nilClient.ListConnectors(context.Background(), nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("nil client: %v", err)
 	}
-	if _, err := new(Client).ListConnectors(context.Background(), ListConnectorsParams{}); !errors.Is(err, ErrClosed) {
+	if _, err := new(Client).ListConnectors(context.Background(), nil); !errors.Is(err, ErrClosed) {
 		t.Fatalf("zero Client: %v", err)
 	}
 	new(Client).Close()
@@ -265,7 +265,7 @@ func TestCleanupFreesWhatIsNotClosed(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(3)}); err != nil {
+			if _, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(3)}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -285,7 +285,7 @@ func TestBreakFreesThePage(t *testing.T) {
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
 	n := 0
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(30)}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(30)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,7 +299,7 @@ func TestBreakFreesThePage(t *testing.T) {
 	if live := c.pages.Load(); live != 0 {
 		t.Fatalf("%d pages alive after break", live)
 	}
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(30)}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(30)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +322,7 @@ func TestGoroutinesShareOneClient(t *testing.T) {
 			defer wg.Done()
 			for round := range 3 {
 				var n int
-				for item, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(10 + g)}) {
+				for item, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(10 + g)}) {
 					if err != nil {
 						t.Errorf("goroutine %d: %v", g, err)
 						return

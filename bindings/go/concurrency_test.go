@@ -36,23 +36,23 @@ func collect[T any](seq func(yield func(T, error) bool), raw func(*T) []byte) ([
 
 var allLists = []lister{
 	{"connectors", func(c *Client, limit, k int) ([]string, error) {
-		return collect(c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
+		return collect(c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
 			func(x *Connector) []byte { return x.Raw })
 	}},
 	{"connector configs", func(c *Client, limit, k int) ([]string, error) {
-		return collect(c.ListConnectorConfigsAutoPaging(context.Background(), ListConnectorConfigsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
+		return collect(c.ListConnectorConfigsAutoPaging(context.Background(), &ListConnectorConfigsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
 			func(x *ConnectorConfig) []byte { return x.Raw })
 	}},
 	{"connections", func(c *Client, limit, k int) ([]string, error) {
-		return collect(c.ListConnectionsAutoPaging(context.Background(), ListConnectionsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
+		return collect(c.ListConnectionsAutoPaging(context.Background(), &ListConnectionsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
 			func(x *Connection) []byte { return x.Raw })
 	}},
 	{"events", func(c *Client, limit, k int) ([]string, error) {
-		return collect(c.ListEventsAutoPaging(context.Background(), ListEventsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
+		return collect(c.ListEventsAutoPaging(context.Background(), &ListEventsParams{Limit: Ptr(limit)}, WithPrefetch(k)),
 			func(x *Event) []byte { return x.Raw })
 	}},
 	{"customers", func(c *Client, limit, k int) ([]string, error) {
-		return collect(c.ListCustomersAutoPaging(context.Background(), ListCustomersParams{Limit: Ptr(limit)}, WithPrefetch(k)),
+		return collect(c.ListCustomersAutoPaging(context.Background(), &ListCustomersParams{Limit: Ptr(limit)}, WithPrefetch(k)),
 			func(x *CustomerSummary) []byte { return x.Raw })
 	}},
 }

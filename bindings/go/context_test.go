@@ -37,7 +37,7 @@ func TestContextDeadlineBoundsTheLibraryCall(t *testing.T) {
 	s := newScenario(t, map[string]any{"latency_ms": 3000})
 	c := newTestClient(t, s.BaseURL)
 	ctx := deadlineOnly{context.Background(), time.Now().Add(300 * time.Millisecond)}
-	_, err := c.ListConnectors(ctx, ListConnectorsParams{})
+	_, err := c.ListConnectors(ctx, nil)
 	checkDeadline(t, err)
 	checkKind(t, err, KindTimeout, ErrTimeout) // it came from the library
 	if n := len(s.requests(t)); n != 1 {
@@ -63,7 +63,7 @@ func TestContextDeadlineBoundsEachPage(t *testing.T) {
 			}
 			var n int
 			var last error
-			for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{Limit: Ptr(50)}) {
+			for _, err := range c.ListConnectorsAutoPaging(ctx, &ListConnectorsParams{Limit: Ptr(50)}) {
 				if err != nil {
 					last = err
 					break
@@ -91,7 +91,7 @@ func TestContextCancelStopsAutoPagingBeforeTheNextPage(t *testing.T) {
 	defer cancel()
 	var n int
 	var last error
-	for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{Limit: Ptr(50)}) {
+	for _, err := range c.ListConnectorsAutoPaging(ctx, &ListConnectorsParams{Limit: Ptr(50)}) {
 		if err != nil {
 			last = err
 			break
@@ -115,12 +115,12 @@ func TestContextCancelDuringACall(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	time.AfterFunc(100*time.Millisecond, cancel)
-	_, err := c.ListConnectors(ctx, ListConnectorsParams{})
+	_, err := c.ListConnectors(ctx, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want an error wrapping context.Canceled", err)
 	}
 	// The same for GetNextPage.
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(5)})
+	page, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestDoneContextMakesNoRequest(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(5)})
+	page, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,13 +145,13 @@ func TestDoneContextMakesNoRequest(t *testing.T) {
 	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel2()
 	for _, ctx := range []context.Context{cancelled, expired} {
-		if _, err := c.ListConnectors(ctx, ListConnectorsParams{}); !errors.Is(err, ctx.Err()) {
+		if _, err := c.ListConnectors(ctx, nil); !errors.Is(err, ctx.Err()) {
 			t.Fatalf("ListConnectors: %v", err)
 		}
 		if _, err := page.GetNextPage(ctx); !errors.Is(err, ctx.Err()) {
 			t.Fatalf("GetNextPage: %v", err)
 		}
-		for _, err := range c.ListConnectorsAutoPaging(ctx, ListConnectorsParams{}) {
+		for _, err := range c.ListConnectorsAutoPaging(ctx, nil) {
 			if !errors.Is(err, ctx.Err()) {
 				t.Fatalf("auto-paging: %v", err)
 			}

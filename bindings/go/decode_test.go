@@ -1,8 +1,9 @@
 package openint
 
-// The model decoder (decode.go) against encoding/json: every answer of the real server's
-// transcript, the real connector fixtures and the synthetic registry decode to the same values
-// both ways; odd inputs; and a fuzz target that must never make it panic.
+// The model decoding (decode.go: JSON v2 plus Raw and required fields) against encoding/json:
+// every answer of the real server's transcript, the real connector fixtures and the synthetic
+// registry decode to the same values both ways; odd inputs; and a fuzz target that must never
+// make it panic.
 
 import (
 	"bufio"
@@ -35,7 +36,7 @@ func viaEncodingJSON[T any](t testing.TB, raw []byte) []byte {
 	return out
 }
 
-// sameAsEncodingJSON decodes raw with this package's decoder and with encoding/json and
+// sameAsEncodingJSON decodes raw as this package does and with encoding/json and
 // compares the two.
 func sameAsEncodingJSON[T any](t testing.TB, what string, raw []byte) {
 	t.Helper()
@@ -192,6 +193,8 @@ func TestDecoderOddInputs(t *testing.T) {
 		`{"name":"a","name":"b","x":{"y":[1,{"z":"}]\"["}]},"w":-1.5e+3,"v":true,"u":null}`,
 		// Nulls leave fields alone; empty arrays are empty slices.
 		`{"name":"n","stage":null,"platforms":null,"integrations":[],"schemas":null}`,
+		// A scope without its name reads as "" (only a model's own id or name is required).
+		`{"name":"a","scopes":[{}]}`,
 		// Invalid UTF-8 becomes U+FFFD, as with encoding/json.
 		"{\"name\":\"a\xffb\"}",
 		// Nested models and raw values.
@@ -208,16 +211,15 @@ func TestDecoderOddInputs(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		`{"name":"a"`:                                  `"," or "}", got the end of the text`,
-		`{"name":"a"} x`:                               "after the JSON value",
+		`{"name":"a"`:                                  "unexpected EOF",
+		`{"name":"a"} x`:                               "after top-level value",
 		`{"name":5}`:                                   "name: expected a string, got a number",
 		`{"name":"a","scopes":[{"scope":1}]}`:          "scopes[0].scope: expected a string",
-		`{"name":"a","scopes":[{}]}`:                   `scopes[0]: Scope has no "scope"`,
 		`{"name":"a","stage":["x"]}`:                   "stage: expected a string, got an array",
 		`{"name":"a","has_openint_credentials":"yes"}`: "has_openint_credentials: expected a boolean",
 		`[]`:                    "expected an object",
-		`{"name":"a\q"}`:        `bad escape \q`,
-		`{"name":"\ud83d\u12"}`: `bad \u escape`,
+		`{"name":"a\q"}`:        "invalid escape sequence `\\q`",
+		`{"name":"\ud83d\u12"}`: "invalid escape sequence `\\u12",
 		`{"display_name":"x"}`:  `Connector has no "name"`,
 	}
 	for in, want := range bad {
@@ -231,8 +233,8 @@ func TestDecoderOddInputs(t *testing.T) {
 	if err := decodeModel([]byte(`{"id":"ccfg_1","connection_count":1.5}`), &cc); err == nil || !strings.Contains(err.Error(), "connection_count") {
 		t.Fatalf("a fraction for an integer: %v", err)
 	}
-	// Raw and raw fields are capped slices of the input: appending to one cannot overwrite
-	// what follows it.
+	// Raw is a capped slice of the input, raw fields are copies: appending to one cannot
+	// overwrite what follows it.
 	page := []byte(`{"items":[{"name":"a","schemas":{"connector_config":{}}},{"name":"b"}]}`)
 	items, err := decodeItems[Connector](page, 2)
 	if err != nil {

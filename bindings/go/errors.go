@@ -6,8 +6,12 @@ import (
 	"strings"
 )
 
-// Kind classifies an error. The library decides the kind (HTTP status mapping lives in the
-// Rust core, not here); the numbers equal the OpenintStatus values of include/openint.h.
+// Kind classifies an error. The library decides the kind (the HTTP status mapping lives in the
+// Rust core, src/error.rs, not here); the numbers equal the OpenintStatus values of
+// include/openint.h. A status with a kind of its own (400, 401, 403, 404, 409, 422, 429) has
+// it; 500 and 502..599 are KindInternalServer; every other status, 501 Not Implemented
+// included ("does not support webhooks": an answer, not a crash), is KindAPIStatus, and
+// Error.StatusCode tells which.
 type Kind int
 
 const (
@@ -21,8 +25,8 @@ const (
 	KindConflict            Kind = 8  // HTTP 409
 	KindUnprocessableEntity Kind = 9  // HTTP 422
 	KindRateLimited         Kind = 10 // HTTP 429
-	KindInternalServer      Kind = 11 // HTTP 500 and above
-	KindAPIStatus           Kind = 12 // any other non-2xx status, including a refused cross-origin redirect
+	KindInternalServer      Kind = 11 // HTTP 500 and 502..599: the server failed or is unavailable
+	KindAPIStatus           Kind = 12 // a status without a kind of its own (e.g. 501 Not Implemented), or a refused cross-origin redirect
 	KindDecode              Kind = 13 // a 2xx answer that is not the expected JSON, or a server ignoring offset
 	KindBodyTooLarge        Kind = 14 // the body passed WithMaxBodyBytes
 	KindInternal            Kind = 15 // a bug in the library; please report it
@@ -61,8 +65,8 @@ var (
 	ErrConflict            = errors.New("openint: conflict (409)")
 	ErrUnprocessableEntity = errors.New("openint: unprocessable entity (422)")
 	ErrRateLimited         = errors.New("openint: rate limited (429)")
-	ErrInternalServer      = errors.New("openint: server error (5xx)")
-	ErrAPIStatus           = errors.New("openint: unexpected HTTP status")
+	ErrInternalServer      = errors.New("openint: server error (500, 502-599)")
+	ErrAPIStatus           = errors.New("openint: HTTP status without a kind of its own")
 	ErrDecode              = errors.New("openint: unexpected response body")
 	ErrBodyTooLarge        = errors.New("openint: response body too large")
 	ErrInternal            = errors.New("openint: internal library error")

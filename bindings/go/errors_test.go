@@ -34,7 +34,7 @@ func checkKind(t testing.TB, err error, k Kind, sentinel error) *Error {
 }
 
 func listOnce(c *Client) error {
-	_, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(5)})
+	_, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(5)})
 	return err
 }
 
@@ -56,6 +56,8 @@ func TestStatusMapping(t *testing.T) {
 		{502, KindInternalServer, ErrInternalServer},
 		{503, KindInternalServer, ErrInternalServer},
 		{504, KindInternalServer, ErrInternalServer},
+		{599, KindInternalServer, ErrInternalServer},
+		{501, KindAPIStatus, ErrAPIStatus}, // Not Implemented: an answer, not a failure
 		{410, KindAPIStatus, ErrAPIStatus},
 		{418, KindAPIStatus, ErrAPIStatus},
 	}
@@ -181,7 +183,7 @@ func TestBadBodies(t *testing.T) {
 	t.Run("gzip", func(t *testing.T) {
 		t.Parallel()
 		s := newScenario(t, map[string]any{"gzip": true})
-		got := listAll(t, newTestClient(t, s.BaseURL), ListConnectorsParams{Limit: Ptr(100)})
+		got := listAll(t, newTestClient(t, s.BaseURL), &ListConnectorsParams{Limit: Ptr(100)})
 		want := oracle(t, 171, false)
 		if len(got) != len(want) {
 			t.Fatalf("%d items", len(got))
@@ -368,8 +370,8 @@ func TestErrorIsOneCleanLine(t *testing.T) {
 	_, errs["timeout"] = newTestClient(t, slow.BaseURL, WithTimeout(100*time.Millisecond), WithMaxRetries(0)).Health(ctx)
 	_, errs["not found"] = newTestClient(t, notFound.BaseURL).Health(ctx)
 	_, errs["html 502"] = newTestClient(t, html.BaseURL, WithMaxRetries(1)).Health(ctx)
-	_, errs["decode"] = newTestClient(t, nonJSON.BaseURL).ListConnectors(ctx, ListConnectorsParams{})
-	_, errs["invalid"] = newTestClient(t, slow.BaseURL).GetConnection(ctx, "x", GetConnectionParams{})
+	_, errs["decode"] = newTestClient(t, nonJSON.BaseURL).ListConnectors(ctx, nil)
+	_, errs["invalid"] = newTestClient(t, slow.BaseURL).GetConnection(ctx, "x", nil)
 	_, errs["cancelled"] = newTestClient(t, slow.BaseURL).Health(cancelled)
 	_, errs["protocol"] = newTestClient(t, garbageServer(t)).Health(ctx)
 	_, errs["body too large"] = newTestClient(t, nonJSON.BaseURL, WithMaxBodyBytes(10)).Health(ctx)

@@ -68,7 +68,7 @@ func TestLoggerGetsOneLinePerAttempt(t *testing.T) {
 		"headers": map[string]string{"retry-after-ms": "10"}}})
 	rec := &recorder{level: slog.LevelInfo}
 	c := newTestClient(t, s.BaseURL, WithToken(token), WithLogger(slog.New(rec)))
-	if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(3)}); err != nil {
+	if _, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(3)}); err != nil {
 		t.Fatal(err)
 	}
 	url := "GET " + s.BaseURL + "/connector?limit=3"

@@ -47,7 +47,7 @@ func TestMemoryStaysFlatOver100000Connectors(t *testing.T) {
 		}
 		peakRSS = max(peakRSS, rss)
 	}
-	for item, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(limit)}) {
+	for item, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(limit)}) {
 		if err != nil {
 			t.Fatalf("after %d items: %v", n, err)
 		}

@@ -1,7 +1,6 @@
 package openint
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -19,9 +18,9 @@ import (
 //   - timestamps stay strings (the API sends PostgreSQL text, e.g.
 //     "2026-12-01 16:45:22.158466+00", not RFC 3339).
 //
-// Raw and the json.RawMessage fields are slices of the answer's one buffer (for a list, the
-// page's): keeping one item keeps its page's bytes. bytes.Clone them to keep a small part of a
-// big page. json.Unmarshal into a model works the same way (on a copy of its input).
+// A list item's Raw is a slice of its page's one buffer, so keeping one item keeps its page's
+// bytes: bytes.Clone it to keep a small part of a big page. The other json.RawMessage fields
+// are copies. json.Unmarshal into a model works the same way (on a copy of its input).
 
 // Stage is a release stage. Values this version does not list are kept as sent.
 type Stage string
@@ -101,7 +100,7 @@ type Connector struct {
 
 // Scope is an OAuth scope a connector can ask for.
 type Scope struct {
-	Scope       string  `json:"scope" openint:"required"`
+	Scope       string  `json:"scope"`
 	DisplayName *string `json:"display_name,omitempty"`
 	Description *string `json:"description,omitempty"`
 }
@@ -177,7 +176,7 @@ type ConnectorConfig struct {
 	// ConnectorConfigExpandConnectorSchemas too).
 	Connector *Connector `json:"connector,omitempty"`
 	// ConnectionCount comes with ConnectorConfigExpandConnectionCount.
-	ConnectionCount *int64 `json:"connection_count,omitempty"`
+	ConnectionCount *int `json:"connection_count,omitempty"`
 
 	Raw json.RawMessage `json:"-"`
 }
@@ -197,8 +196,10 @@ type Customer struct {
 
 // CustomerSummary is a customer as listCustomers lists it: built from its connections.
 type CustomerSummary struct {
-	ID              *string `json:"id,omitempty"`
-	ConnectionCount *int64  `json:"connection_count,omitempty"`
+	// ID is "" for the row that counts the connections without a customer (the server sends
+	// a null id for it).
+	ID              string  `json:"id"`
+	ConnectionCount *int    `json:"connection_count,omitempty"`
 	CreatedAt       *string `json:"created_at,omitempty"`
 	UpdatedAt       *string `json:"updated_at,omitempty"`
 
@@ -308,14 +309,26 @@ type MessageTemplate struct {
 	Raw json.RawMessage `json:"-"`
 }
 
-// unmarshalModel decodes a copy of data (Raw keeps it). JSON null leaves v alone, as
-// encoding/json's convention for Unmarshalers asks.
-func unmarshalModel[T any](data []byte, v *T) error {
-	if string(bytes.TrimSpace(data)) == "null" {
-		return nil
-	}
-	return decodeModel(bytes.Clone(data), v)
-}
+// Each model has a twin: a type with its fields and none of its methods, which the decoder
+// (decode.go) fills field by field without calling the model's UnmarshalJSON back.
+type (
+	connectorFields               Connector
+	connectionFields              Connection
+	connectorConfigFields         ConnectorConfig
+	customerFields                Customer
+	customerSummaryFields         CustomerSummary
+	eventFields                   Event
+	createTokenResponseFields     CreateTokenResponse
+	viewerFields                  Viewer
+	connectorStatusFields         ConnectorStatus
+	connectorStatusListFields     ConnectorStatusList
+	checkConnectionResponseFields CheckConnectionResponse
+	deletedFields                 Deleted
+	healthFields                  Health
+	healthEchoFields              HealthEcho
+	webhookResponseFields         WebhookResponse
+	messageTemplateFields         MessageTemplate
+)
 
 // UnmarshalJSON decodes the known fields, insists on the required ones, and keeps a copy of
 // the JSON in Raw.
@@ -325,66 +338,89 @@ func (c *Connector) UnmarshalJSON(data []byte) error { return unmarshalModel(dat
 // fields the API added later. It is nil when there are none.
 func (c *Connector) Extra() map[string]json.RawMessage { return extraFields[Connector](c.Raw) }
 
+func (c *Connector) twin() (any, *json.RawMessage) { return (*connectorFields)(c), &c.Raw }
+
 func (c *Connection) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, c) }
 func (c *Connection) Extra() map[string]json.RawMessage { return extraFields[Connection](c.Raw) }
+func (c *Connection) twin() (any, *json.RawMessage)     { return (*connectionFields)(c), &c.Raw }
 
 func (c *ConnectorConfig) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
 func (c *ConnectorConfig) Extra() map[string]json.RawMessage {
 	return extraFields[ConnectorConfig](c.Raw)
 }
+func (c *ConnectorConfig) twin() (any, *json.RawMessage) { return (*connectorConfigFields)(c), &c.Raw }
 
 func (c *Customer) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, c) }
 func (c *Customer) Extra() map[string]json.RawMessage { return extraFields[Customer](c.Raw) }
+func (c *Customer) twin() (any, *json.RawMessage)     { return (*customerFields)(c), &c.Raw }
 
 func (c *CustomerSummary) UnmarshalJSON(data []byte) error { return unmarshalModel(data, c) }
 func (c *CustomerSummary) Extra() map[string]json.RawMessage {
 	return extraFields[CustomerSummary](c.Raw)
 }
+func (c *CustomerSummary) twin() (any, *json.RawMessage) { return (*customerSummaryFields)(c), &c.Raw }
 
 func (e *Event) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, e) }
 func (e *Event) Extra() map[string]json.RawMessage { return extraFields[Event](e.Raw) }
+func (e *Event) twin() (any, *json.RawMessage)     { return (*eventFields)(e), &e.Raw }
 
 func (t *CreateTokenResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, t) }
 func (t *CreateTokenResponse) Extra() map[string]json.RawMessage {
 	return extraFields[CreateTokenResponse](t.Raw)
 }
+func (t *CreateTokenResponse) twin() (any, *json.RawMessage) {
+	return (*createTokenResponseFields)(t), &t.Raw
+}
 
 func (v *Viewer) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, v) }
 func (v *Viewer) Extra() map[string]json.RawMessage { return extraFields[Viewer](v.Raw) }
+func (v *Viewer) twin() (any, *json.RawMessage)     { return (*viewerFields)(v), &v.Raw }
 
 func (s *ConnectorStatus) UnmarshalJSON(data []byte) error { return unmarshalModel(data, s) }
 func (s *ConnectorStatus) Extra() map[string]json.RawMessage {
 	return extraFields[ConnectorStatus](s.Raw)
 }
+func (s *ConnectorStatus) twin() (any, *json.RawMessage) { return (*connectorStatusFields)(s), &s.Raw }
 
 func (l *ConnectorStatusList) UnmarshalJSON(data []byte) error { return unmarshalModel(data, l) }
 func (l *ConnectorStatusList) Extra() map[string]json.RawMessage {
 	return extraFields[ConnectorStatusList](l.Raw)
+}
+func (l *ConnectorStatusList) twin() (any, *json.RawMessage) {
+	return (*connectorStatusListFields)(l), &l.Raw
 }
 
 func (r *CheckConnectionResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, r) }
 func (r *CheckConnectionResponse) Extra() map[string]json.RawMessage {
 	return extraFields[CheckConnectionResponse](r.Raw)
 }
+func (r *CheckConnectionResponse) twin() (any, *json.RawMessage) {
+	return (*checkConnectionResponseFields)(r), &r.Raw
+}
 
 func (d *Deleted) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, d) }
 func (d *Deleted) Extra() map[string]json.RawMessage { return extraFields[Deleted](d.Raw) }
+func (d *Deleted) twin() (any, *json.RawMessage)     { return (*deletedFields)(d), &d.Raw }
 
 func (h *Health) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, h) }
 func (h *Health) Extra() map[string]json.RawMessage { return extraFields[Health](h.Raw) }
+func (h *Health) twin() (any, *json.RawMessage)     { return (*healthFields)(h), &h.Raw }
 
 func (h *HealthEcho) UnmarshalJSON(data []byte) error   { return unmarshalModel(data, h) }
 func (h *HealthEcho) Extra() map[string]json.RawMessage { return extraFields[HealthEcho](h.Raw) }
+func (h *HealthEcho) twin() (any, *json.RawMessage)     { return (*healthEchoFields)(h), &h.Raw }
 
 func (w *WebhookResponse) UnmarshalJSON(data []byte) error { return unmarshalModel(data, w) }
 func (w *WebhookResponse) Extra() map[string]json.RawMessage {
 	return extraFields[WebhookResponse](w.Raw)
 }
+func (w *WebhookResponse) twin() (any, *json.RawMessage) { return (*webhookResponseFields)(w), &w.Raw }
 
 func (m *MessageTemplate) UnmarshalJSON(data []byte) error { return unmarshalModel(data, m) }
 func (m *MessageTemplate) Extra() map[string]json.RawMessage {
 	return extraFields[MessageTemplate](m.Raw)
 }
+func (m *MessageTemplate) twin() (any, *json.RawMessage) { return (*messageTemplateFields)(m), &m.Raw }
 
 // Secret-bearing models print and log without their secrets. (Raw and the fields themselves
 // still hold them; json.Marshal includes them.)

@@ -90,9 +90,9 @@ func TestOddStringsAndUnknownFieldsSurvive(t *testing.T) {
 	for _, expand := range []bool{false, true} {
 		s := newScenario(t, nil)
 		c := newTestClient(t, s.BaseURL)
-		p := ListConnectorsParams{Limit: Ptr(3000)}
+		p := &ListConnectorsParams{Limit: Ptr(3000)}
 		if expand {
-			p.Expand = []Expand{ExpandSchemas}
+			p.Expand = []ConnectorExpand{ConnectorExpandSchemas}
 		}
 		want := oracle(t, 171, expand)
 		page, err := c.ListConnectors(context.Background(), p)

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -127,10 +128,11 @@ func checkSignature(t *testing.T, op tableOp, mt reflect.Type, auto bool) {
 			t.Fatalf("%v: the operation has no other parameters", mt)
 		}
 	default:
-		if len(rest) != 1 || rest[0].Kind() != reflect.Struct || rest[0].Name() != methodName(op.ID)+"Params" {
-			t.Fatalf("%v: want a %sParams struct", mt, methodName(op.ID))
+		if len(rest) != 1 || rest[0].Kind() != reflect.Pointer || rest[0].Elem().Kind() != reflect.Struct ||
+			rest[0].Elem().Name() != methodName(op.ID)+"Params" {
+			t.Fatalf("%v: want a *%sParams (nil: none)", mt, methodName(op.ID))
 		}
-		checkParamsStruct(t, rest[0], other)
+		checkParamsStruct(t, rest[0].Elem(), other)
 	}
 	switch {
 	case auto:
@@ -149,7 +151,9 @@ func checkSignature(t *testing.T, op tableOp, mt reflect.Type, auto bool) {
 }
 
 // checkParamsStruct: the JSON names are the table's parameters, required ones are plain
-// values, optional ones nil-able (the one "not set" idiom), and Go types match the table's.
+// values, optional ones nil-able (the one "not set" idiom) except the query booleans, which
+// are plain bools (the library sends them only when true: the server reads false as true),
+// and Go types match the table's (integers are int, durations time.Duration).
 func checkParamsStruct(t *testing.T, st reflect.Type, params []tableParam) {
 	t.Helper()
 	var got, want []string
@@ -170,7 +174,11 @@ func checkParamsStruct(t *testing.T, st reflect.Type, params []tableParam) {
 		if p.Required && (nilable || strings.Contains(opts, "omit")) {
 			t.Errorf("%s.%s is required: want a plain value", st.Name(), f.Name)
 		}
-		if !p.Required && (!nilable || opts != "omitzero") {
+		queryFlag := p.Type == "boolean" && p.In == "query"
+		if queryFlag && (ft.Kind() != reflect.Bool || opts != "omitzero") {
+			t.Errorf("%s.%s is a query flag (false reads as true): want a plain bool with omitzero", st.Name(), f.Name)
+		}
+		if !p.Required && !queryFlag && (!nilable || opts != "omitzero") {
 			t.Errorf("%s.%s is optional: want a pointer, slice or map with omitzero", st.Name(), f.Name)
 		}
 		if ft.Kind() == reflect.Pointer {
@@ -181,9 +189,9 @@ func checkParamsStruct(t *testing.T, st reflect.Type, params []tableParam) {
 		case "string":
 			ok = ft.Kind() == reflect.String
 		case "integer":
-			ok = ft.Kind() == reflect.Int || ft.Kind() == reflect.Int64
+			ok = ft.Kind() == reflect.Int
 		case "number":
-			ok = ft.Kind() == reflect.Float64
+			ok = ft.Kind() == reflect.Float64 || ft == reflect.TypeFor[time.Duration]()
 		case "boolean":
 			ok = ft.Kind() == reflect.Bool
 		case "array":
@@ -223,7 +231,7 @@ func TestEnumConstantsAreTheTables(t *testing.T) {
 			t.Errorf("%s: constants %v, table %v", what, got, want)
 		}
 	}
-	check("Expand", []string{string(ExpandSchemas)}, enum("listConnectors", "expand"))
+	check("ConnectorExpand", []string{string(ConnectorExpandSchemas)}, enum("listConnectors", "expand"))
 	check("ConnectorConfigExpand", []string{string(ConnectorConfigExpandConnector),
 		string(ConnectorConfigExpandConnectorSchemas), string(ConnectorConfigExpandConnectionCount)},
 		enum("getConnectorConfig", "expand"))
@@ -236,6 +244,6 @@ func TestEnumConstantsAreTheTables(t *testing.T) {
 // Auto-paging methods return iter.Seq2 of the page's item type.
 var _ = []any{
 	func(c *Client) iter.Seq2[Connector, error] {
-		return c.ListConnectorsAutoPaging(context.TODO(), ListConnectorsParams{})
+		return c.ListConnectorsAutoPaging(context.TODO(), nil)
 	},
 }

@@ -30,7 +30,7 @@ type settings struct {
 	ConnectTimeout *float64          `json:"connect_timeout,omitempty"`
 	TotalTimeout   *float64          `json:"total_timeout,omitempty"`
 	MaxRetries     *int              `json:"max_retries,omitempty"`
-	MaxBodyBytes   *int64            `json:"max_body_bytes,omitempty"`
+	MaxBodyBytes   *int              `json:"max_body_bytes,omitempty"`
 	Headers        map[string]string `json:"default_headers,omitempty"`
 	TLSCAFile      *string           `json:"tls_ca_file,omitempty"`
 	TLSCAPEM       *string           `json:"tls_ca_pem,omitempty"`
@@ -101,8 +101,8 @@ func WithTotalTimeout(d time.Duration) Option {
 	return optionFunc(func(s *settings) { s.TotalTimeout = seconds(d) })
 }
 
-// WithMaxBodyBytes caps a response body (default 256 MiB).
-func WithMaxBodyBytes(n int64) Option {
+// WithMaxBodyBytes caps a response body (default 64 MiB).
+func WithMaxBodyBytes(n int) Option {
 	return optionFunc(func(s *settings) { s.MaxBodyBytes = &n })
 }
 

@@ -72,7 +72,7 @@ func TestExtraHeadersQueryAndBody(t *testing.T) {
 	}
 
 	// A query parameter of the call replaces the operation's own.
-	if _, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: Ptr(5)}, WithQuery("limit", "7"), WithQuery("x_new", "a b")); err != nil {
+	if _, err := c.ListConnectors(ctx, &ListConnectorsParams{Limit: Ptr(5)}, WithQuery("limit", "7"), WithQuery("x_new", "a b")); err != nil {
 		t.Fatal(err)
 	}
 	r := lastRequest(t, s)
@@ -81,7 +81,7 @@ func TestExtraHeadersQueryAndBody(t *testing.T) {
 	}
 
 	// Body fields are merged over the operation's; nil sends null.
-	if _, err := c.UpsertCustomer(ctx, UpsertCustomerParams{ID: Ptr("cus_x"), Metadata: map[string]any{"a": 1}},
+	if _, err := c.UpsertCustomer(ctx, &UpsertCustomerParams{ID: Ptr("cus_x"), Metadata: map[string]any{"a": 1}},
 		WithBodyField("metadata", map[string]any{"b": 2}), WithBodyField("x_new", nil)); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestRetryUnsafe(t *testing.T) {
 	}{{nil, 1}, {[]RequestOption{WithRetryUnsafe(true)}, 2}} {
 		s := newScenario(t, map[string]any{"fail": map[string]any{"times": 1, "status": "drop"}})
 		c := newTestClient(t, s.BaseURL, WithToken(s.OrgKey))
-		_, err := c.CreateConnectorConfig(context.Background(), CreateConnectorConfigParams{ConnectorName: "toggl"}, tc.opts...)
+		_, err := c.CreateConnectorConfig(context.Background(), &CreateConnectorConfigParams{ConnectorName: "toggl"}, tc.opts...)
 		if tc.requests == 1 {
 			checkKind(t, err, KindConnection, ErrConnection)
 		} else if err != nil {
@@ -131,7 +131,7 @@ func TestResponseInto(t *testing.T) {
 		t.Fatalf("response %+v", r)
 	}
 	var p Response
-	page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: Ptr(100)}, WithResponseInto(&p))
+	page, err := c.ListConnectors(ctx, &ListConnectorsParams{Limit: Ptr(100)}, WithResponseInto(&p))
 	if err != nil || p.StatusCode != 200 || p.Retries != 0 || p.Header.Get("Content-Length") == "" {
 		t.Fatalf("list response %+v, %v", p, err)
 	}
@@ -141,7 +141,7 @@ func TestResponseInto(t *testing.T) {
 	}
 	// A failed call leaves it alone.
 	bad := Response{StatusCode: -1}
-	if _, err := c.GetConnection(ctx, "conn_nope", GetConnectionParams{}, WithResponseInto(&bad)); err == nil || bad.StatusCode != -1 {
+	if _, err := c.GetConnection(ctx, "conn_nope", nil, WithResponseInto(&bad)); err == nil || bad.StatusCode != -1 {
 		t.Fatalf("%v, %+v", err, bad)
 	}
 }
@@ -189,14 +189,14 @@ func TestBadParamsOfEveryKind(t *testing.T) {
 		call  func() error
 		names []string
 	}{
-		{func() error { _, err := c.GetConnection(ctx, "", GetConnectionParams{}); return err }, []string{"getConnection", "id"}},
-		{func() error { _, err := c.GetConnection(ctx, "ccfg_x", GetConnectionParams{}); return err }, []string{"getConnection", "conn_"}},
+		{func() error { _, err := c.GetConnection(ctx, "", nil); return err }, []string{"getConnection", "id"}},
+		{func() error { _, err := c.GetConnection(ctx, "ccfg_x", nil); return err }, []string{"getConnection", "conn_"}},
 		{func() error {
-			_, err := c.GetConnection(ctx, "conn_x", GetConnectionParams{RefreshPolicy: Ptr(RefreshPolicy("sometimes"))})
+			_, err := c.GetConnection(ctx, "conn_x", &GetConnectionParams{RefreshPolicy: Ptr(RefreshPolicy("sometimes"))})
 			return err
 		}, []string{"refresh_policy", "sometimes"}},
 		{func() error {
-			_, err := c.CreateConnectorConfig(ctx, CreateConnectorConfigParams{ConnectorName: "toggl", Config: map[string]any{"x": math.NaN()}})
+			_, err := c.CreateConnectorConfig(ctx, &CreateConnectorConfigParams{ConnectorName: "toggl", Config: map[string]any{"x": math.NaN()}})
 			return err
 		}, []string{"params", "NaN"}},
 		{func() error {
@@ -204,15 +204,15 @@ func TestBadParamsOfEveryKind(t *testing.T) {
 			return err
 		}, []string{"handleWebhook", "connector_name"}},
 		{func() error {
-			_, err := c.ListConnections(ctx, ListConnectionsParams{ConnectorNames: []string{}})
+			_, err := c.ListConnections(ctx, &ListConnectionsParams{ConnectorNames: []string{}})
 			return err
 		}, []string{"listConnections", "connector_names"}},
 		{func() error {
-			_, err := c.ListEvents(ctx, ListEventsParams{Limit: Ptr(3001)})
+			_, err := c.ListEvents(ctx, &ListEventsParams{Limit: Ptr(3001)})
 			return err
 		}, []string{"listEvents", "limit"}},
 		{func() error {
-			_, err := c.MessageTemplate(ctx, MessageTemplateParams{Language: Ptr("python")})
+			_, err := c.MessageTemplate(ctx, &MessageTemplateParams{Language: Ptr("python")})
 			return err
 		},
 			[]string{"messageTemplate", "language"}},

@@ -19,11 +19,11 @@ type Page[T any] struct {
 	Items []T
 	// Total is "total" as the server sent it, -1 when absent. On ListConnectors the real
 	// server sends the length of this page, so it is not a count of all connectors.
-	Total int64
+	Total int
 	// Limit is the page size the server echoed, -1 when absent.
-	Limit int64
+	Limit int
 	// Offset is the offset the server echoed, else the one requested.
-	Offset int64
+	Offset int
 
 	list    *listing
 	hasNext bool
@@ -59,9 +59,9 @@ func newPage[T any](l *listing, p cPage, d pageData) (*Page[T], error) {
 	c.sink.retain() // the page may fetch (and log) after its client is closed
 	pg := &Page[T]{
 		Items:   items,
-		Total:   d.total,
-		Limit:   d.limit,
-		Offset:  d.offset,
+		Total:   int(d.total),
+		Limit:   int(d.limit),
+		Offset:  int(d.offset),
 		list:    l,
 		hasNext: d.hasNext,
 		h: newHandle(func() {
@@ -113,7 +113,7 @@ func firstPage[T any](c *Client, ctx context.Context, op string, params []byte, 
 }
 
 // list is the body of every ListXxx method.
-func list[T any](c *Client, ctx context.Context, op string, params any, opts []RequestOption) (*Page[T], error) {
+func list[T, P any](c *Client, ctx context.Context, op string, params *P, opts []RequestOption) (*Page[T], error) {
 	cfg, err := newCallConfig(opts)
 	if err != nil {
 		return nil, err
@@ -218,7 +218,7 @@ func (pg *Page[T]) Close() error {
 // autoPaging is the body of every ListXxxAutoPaging method: every item from params' offset on,
 // pages fetched as the loop advances. One cancel handle serves the whole listing, so a done
 // ctx also stops the pages being prefetched.
-func autoPaging[T any](c *Client, ctx context.Context, op string, params any, opts []RequestOption) iter.Seq2[T, error] {
+func autoPaging[T, P any](c *Client, ctx context.Context, op string, params *P, opts []RequestOption) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		cfg, err := newCallConfig(opts)

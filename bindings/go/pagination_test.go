@@ -10,7 +10,7 @@ import (
 )
 
 // listAll drains the auto-pager, failing on error.
-func listAll(t testing.TB, c *Client, p ListConnectorsParams) []Connector {
+func listAll(t testing.TB, c *Client, p *ListConnectorsParams) []Connector {
 	t.Helper()
 	var out []Connector
 	for item, err := range c.ListConnectorsAutoPaging(context.Background(), p) {
@@ -54,9 +54,9 @@ func TestAutoPagingListsEveryConnector(t *testing.T) {
 				t.Parallel()
 				s := newScenario(t, map[string]any{"mode": mode, "count": count})
 				c := newTestClient(t, s.BaseURL)
-				var p ListConnectorsParams
+				var p *ListConnectorsParams // nil: no params at all
 				if limit >= 0 {
-					p.Limit = Ptr(limit)
+					p = &ListConnectorsParams{Limit: Ptr(limit)}
 				}
 				got := listAll(t, c, p)
 				want := oracle(t, count, false)
@@ -85,14 +85,14 @@ func TestLimitZeroMeansZeroItems(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(0)})
+	page, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(page.Items) != 0 || page.HasNextPage() {
 		t.Fatalf("limit 0: %d items, HasNextPage %v", len(page.Items), page.HasNextPage())
 	}
-	if got := listAll(t, c, ListConnectorsParams{Limit: Ptr(0)}); len(got) != 0 {
+	if got := listAll(t, c, &ListConnectorsParams{Limit: Ptr(0)}); len(got) != 0 {
 		t.Fatalf("auto-paging with limit 0 listed %d connectors", len(got))
 	}
 	reqs := s.requests(t)
@@ -100,7 +100,7 @@ func TestLimitZeroMeansZeroItems(t *testing.T) {
 		t.Fatalf("requests: %+v", reqs)
 	}
 	// And nil is left out, so the server's default applies.
-	if _, err := c.ListConnectors(context.Background(), ListConnectorsParams{}); err != nil {
+	if _, err := c.ListConnectors(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if q := s.requests(t)[2].Query; strings.Contains(q, "limit") {
@@ -113,14 +113,14 @@ func TestAutoPagingFromOffsetAndPastTheEnd(t *testing.T) {
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
 	want := oracle(t, 171, false)
-	got := listAll(t, c, ListConnectorsParams{Limit: Ptr(40), Offset: Ptr(100)})
+	got := listAll(t, c, &ListConnectorsParams{Limit: Ptr(40), Offset: Ptr(100)})
 	if len(got) != 71 {
 		t.Fatalf("listed %d connectors from offset 100, want 71", len(got))
 	}
 	for i := range got {
 		checkConnector(t, got[i], want[100+i])
 	}
-	if got := listAll(t, c, ListConnectorsParams{Offset: Ptr(5000)}); len(got) != 0 {
+	if got := listAll(t, c, &ListConnectorsParams{Offset: Ptr(5000)}); len(got) != 0 {
 		t.Fatalf("past the end: %d connectors", len(got))
 	}
 }
@@ -135,18 +135,18 @@ func TestPageChain(t *testing.T) {
 			s := newScenario(t, map[string]any{"mode": mode})
 			c := newTestClient(t, s.BaseURL)
 			want := oracle(t, 171, false)
-			page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: Ptr(50)})
+			page, err := c.ListConnectors(ctx, &ListConnectorsParams{Limit: Ptr(50)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var seen, pages int
 			for page != nil {
 				pages++
-				if page.Offset != int64(seen) || page.Limit != 50 {
+				if page.Offset != seen || page.Limit != 50 {
 					t.Fatalf("page %d: offset %d limit %d, want %d and 50", pages, page.Offset, page.Limit, seen)
 				}
 				// Total is reported as sent: the page length on the real server.
-				wantTotal := int64(len(page.Items))
+				wantTotal := len(page.Items)
 				if mode == "spec" {
 					wantTotal = 171
 				}
@@ -184,7 +184,7 @@ func TestFullLastPageEndsWithNil(t *testing.T) {
 	ctx := context.Background()
 	s := newScenario(t, map[string]any{"count": 100})
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(ctx, ListConnectorsParams{Limit: Ptr(50), Offset: Ptr(50)})
+	page, err := c.ListConnectors(ctx, &ListConnectorsParams{Limit: Ptr(50), Offset: Ptr(50)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestFullLastPageEndsWithNil(t *testing.T) {
 	if n := len(s.requests(t)); n != 2 {
 		t.Fatalf("%d requests, want 2", n)
 	}
-	past, err := c.ListConnectors(ctx, ListConnectorsParams{Offset: Ptr(500)})
+	past, err := c.ListConnectors(ctx, &ListConnectorsParams{Offset: Ptr(500)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestExpandSchemas(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	got := listAll(t, c, ListConnectorsParams{Limit: Ptr(100), Expand: []Expand{ExpandSchemas}})
+	got := listAll(t, c, &ListConnectorsParams{Limit: Ptr(100), Expand: []ConnectorExpand{ConnectorExpandSchemas}})
 	want := oracle(t, 171, true)
 	if len(got) != len(want) {
 		t.Fatalf("listed %d, want %d", len(got), len(want))
@@ -233,7 +233,7 @@ func TestServerIgnoringOffsetIsAnError(t *testing.T) {
 	c := newTestClient(t, s.BaseURL)
 	var n int
 	var last error
-	for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(50)}) {
+	for _, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(50)}) {
 		if err != nil {
 			last = err
 			continue
@@ -253,7 +253,7 @@ func TestClosedPage(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(10)})
+	page, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(10)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestConcurrentGetNextPageOnOnePage(t *testing.T) {
 	t.Parallel()
 	s := newScenario(t, nil)
 	c := newTestClient(t, s.BaseURL)
-	page, err := c.ListConnectors(context.Background(), ListConnectorsParams{Limit: Ptr(20)})
+	page, err := c.ListConnectors(context.Background(), &ListConnectorsParams{Limit: Ptr(20)})
 	if err != nil {
 		t.Fatal(err)
 	}

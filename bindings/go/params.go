@@ -1,28 +1,39 @@
 package openint
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
-// Parameters of the operations. One idiom for everything optional: a nil pointer, slice or
-// map means "not set" and is left out of the request, so the server's default applies; any
-// set value is sent, zero values included. Set a scalar with Ptr:
+// Parameters of the operations. Every operation that has parameters takes a pointer to its
+// params struct, and nil means none (GetConnection(ctx, id, nil)).
 //
-//	openint.UpdateConnectorConfigParams{Disabled: openint.Ptr(false)} // sends "disabled": false
-//	openint.ListConnectionsParams{Limit: openint.Ptr(0)}              // asks for zero items
-//	openint.ListConnectionsParams{}                                   // the server's 50
+// Inside a params struct, one idiom for what is optional: a nil pointer, slice or map means
+// "not set" and is left out of the request, so the server's default applies; a set value is
+// sent, zero values included. Set a scalar with Ptr:
+//
+//	&openint.UpdateConnectorConfigParams{Disabled: openint.Ptr(false)} // sends "disabled": false
+//	&openint.ListConnectionsParams{Limit: openint.Ptr(0)}              // asks for zero items
+//	&openint.ListConnectionsParams{}                                   // the server's 50, as nil
+//
+// The one exception says so in its type: the query flags IncludeSecrets, IncludePrompt and
+// UseEnvironmentVariables are plain bools, sent only when true, because the server reads any
+// value of them, false included, as true: false and "not set" are the same request.
 //
 // Limit is 0..3000 on every list: 0 means zero items (the server's meaning), nil the server's
-// default page size (50). Required parameters are plain values. The library checks every
-// parameter against its operation table (types, ranges, enums, id prefixes) before any
-// request; an error (KindInvalidArgument) names the operation and the parameter.
+// default page size (50). Required parameters are plain values. Integers are int, durations
+// time.Duration. The library checks every parameter against its operation table (types,
+// ranges, enums, id prefixes) before any request; an error (KindInvalidArgument) names the
+// operation and the parameter.
 
 // Ptr returns a pointer to v, to set an optional parameter.
 func Ptr[T any](v T) *T { return &v }
 
-// Expand names extra data listConnectors can include.
-type Expand string
+// ConnectorExpand names extra data listConnectors can include.
+type ConnectorExpand string
 
-// ExpandSchemas adds each connector's JSON Schemas (Connector.Schemas).
-const ExpandSchemas Expand = "schemas"
+// ConnectorExpandSchemas adds each connector's JSON Schemas (Connector.Schemas).
+const ConnectorExpandSchemas ConnectorExpand = "schemas"
 
 // ConnectorConfigExpand names extra data of the connector config operations.
 type ConnectorConfigExpand string
@@ -61,8 +72,8 @@ type ListConnectorsParams struct {
 	Limit *int `json:"limit,omitzero"`
 	// Offset is the number of connectors to skip.
 	Offset *int `json:"offset,omitzero"`
-	// Expand adds data to each connector, e.g. ExpandSchemas.
-	Expand []Expand `json:"expand,omitzero"`
+	// Expand adds data to each connector, e.g. ConnectorExpandSchemas.
+	Expand []ConnectorExpand `json:"expand,omitzero"`
 }
 
 // GetConnectorConfigParams are getConnectorConfig's, besides the id.
@@ -103,8 +114,8 @@ type CreateConnectorConfigParams struct {
 
 // GetConnectionParams are getConnection's, besides the id.
 type GetConnectionParams struct {
-	// IncludeSecrets adds the credentials (Connection.Settings).
-	IncludeSecrets *bool              `json:"include_secrets,omitzero"`
+	// IncludeSecrets adds the credentials (Connection.Settings); sent only when true.
+	IncludeSecrets bool               `json:"include_secrets,omitzero"`
 	RefreshPolicy  *RefreshPolicy     `json:"refresh_policy,omitzero"`
 	Expand         []ConnectionExpand `json:"expand,omitzero"`
 }
@@ -117,8 +128,8 @@ type ListConnectionsParams struct {
 	ConnectorNames    []string `json:"connector_names,omitzero"`
 	CustomerID        *string  `json:"customer_id,omitzero"`
 	ConnectorConfigID *string  `json:"connector_config_id,omitzero"`
-	// IncludeSecrets adds the credentials (Connection.Settings).
-	IncludeSecrets *bool              `json:"include_secrets,omitzero"`
+	// IncludeSecrets adds the credentials (Connection.Settings); sent only when true.
+	IncludeSecrets bool               `json:"include_secrets,omitzero"`
 	Expand         []ConnectionExpand `json:"expand,omitzero"`
 	SearchQuery    *string            `json:"search_query,omitzero"`
 	RefreshPolicy  *RefreshPolicy     `json:"refresh_policy,omitzero"`
@@ -153,18 +164,34 @@ type ConnectOptions struct {
 
 // CreateTokenParams are createToken's, besides the customer id.
 type CreateTokenParams struct {
-	// ValidityInSeconds is how long the token is valid (default 30 days); it must be positive.
-	ValidityInSeconds *float64        `json:"validity_in_seconds,omitzero"`
-	ConnectOptions    *ConnectOptions `json:"connect_options,omitzero"`
+	// Validity is how long the token and its magic link are valid (nil: the server's 30 days),
+	// sent as validity_in_seconds (fractions included).
+	Validity       *time.Duration  `json:"validity_in_seconds,omitzero"`
+	ConnectOptions *ConnectOptions `json:"connect_options,omitzero"`
+}
+
+// MarshalJSON sends Validity in seconds, as the API counts it.
+func (p CreateTokenParams) MarshalJSON() ([]byte, error) {
+	var wire struct {
+		Validity       *float64        `json:"validity_in_seconds,omitzero"`
+		ConnectOptions *ConnectOptions `json:"connect_options,omitzero"`
+	}
+	if p.Validity != nil {
+		s := p.Validity.Seconds()
+		wire.Validity = &s
+	}
+	wire.ConnectOptions = p.ConnectOptions
+	return json.Marshal(wire)
 }
 
 // ListEventsParams are listEvents'.
 type ListEventsParams struct {
 	// Limit is the page size, 0..3000: 0 asks for zero items, nil for the server's 50.
-	Limit         *int    `json:"limit,omitzero"`
-	Offset        *int    `json:"offset,omitzero"`
-	SearchQuery   *string `json:"search_query,omitzero"`
-	IncludePrompt *bool   `json:"include_prompt,omitzero"`
+	Limit       *int    `json:"limit,omitzero"`
+	Offset      *int    `json:"offset,omitzero"`
+	SearchQuery *string `json:"search_query,omitzero"`
+	// IncludePrompt adds each event's prompt; sent only when true.
+	IncludePrompt bool `json:"include_prompt,omitzero"`
 	// Since keeps events from this PostgreSQL timestamp on, e.g. "2026-01-01".
 	Since *string `json:"since,omitzero"`
 }
@@ -188,8 +215,10 @@ type ListCustomersParams struct {
 type MessageTemplateParams struct {
 	CustomerID string `json:"customer_id"`
 	// Language is "javascript", the only one the server knows.
-	Language                *string `json:"language,omitzero"`
-	UseEnvironmentVariables *bool   `json:"use_environment_variables,omitzero"`
+	Language *string `json:"language,omitzero"`
+	// UseEnvironmentVariables writes the template for keys read from the environment; sent
+	// only when true.
+	UseEnvironmentVariables bool `json:"use_environment_variables,omitzero"`
 }
 
 // HealthEchoParams is the body healthEcho sends (and the server echoes back).
@@ -198,13 +227,11 @@ type HealthEchoParams map[string]any
 // HandleWebhookParams is the provider's webhook body handleWebhook forwards.
 type HandleWebhookParams map[string]any
 
-// paramsJSON is the params object of an operation: params' fields, then path parameters
-// (name, value pairs).
-func paramsJSON(params any, path ...string) ([]byte, error) {
-	var b []byte
-	if params == nil {
-		b = []byte("{}")
-	} else {
+// paramsJSON is the params object of an operation: *params' fields (none when params is nil),
+// then path parameters (name, value pairs).
+func paramsJSON[P any](params *P, path ...string) ([]byte, error) {
+	b := []byte("{}")
+	if params != nil {
 		var err error
 		if b, err = json.Marshal(params); err != nil {
 			return nil, invalidArgument("params: %v", err)

@@ -24,7 +24,7 @@ func TestPrefetchKeepsOrderAndEachItemOnce(t *testing.T) {
 		t.Run(fmt.Sprintf("prefetch=%d", k), func(t *testing.T) {
 			before := len(s.requests(t))
 			var got []string
-			for conn, err := range c.ListConnectionsAutoPaging(context.Background(), ListConnectionsParams{Limit: Ptr(9)}, WithPrefetch(k)) {
+			for conn, err := range c.ListConnectionsAutoPaging(context.Background(), &ListConnectionsParams{Limit: Ptr(9)}, WithPrefetch(k)) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -40,7 +40,7 @@ func TestPrefetchKeepsOrderAndEachItemOnce(t *testing.T) {
 
 			before = len(s.requests(t))
 			n := 0
-			for item, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(11)}, WithPrefetch(k)) {
+			for item, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(11)}, WithPrefetch(k)) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -74,7 +74,7 @@ func distinctConns(reqs []loggedRequest) int {
 func TestPrefetchFromTheClientOrTheListing(t *testing.T) {
 	t.Parallel()
 	walk := func(c *Client, opts ...RequestOption) {
-		for _, err := range c.ListConnectorsAutoPaging(context.Background(), ListConnectorsParams{Limit: Ptr(10)}, opts...) {
+		for _, err := range c.ListConnectorsAutoPaging(context.Background(), &ListConnectorsParams{Limit: Ptr(10)}, opts...) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +125,7 @@ func TestEarlyStopCancelsPrefetchedPages(t *testing.T) {
 	c := newTestClient(t, s.BaseURL, WithToken(s.OrgKey))
 	waitFor(t, "no prefetch thread of another test", func() bool { return pageThreads() == 0 })
 	inFlight := 0
-	for _, err := range c.ListConnectionsAutoPaging(context.Background(), ListConnectionsParams{Limit: Ptr(10)}, WithPrefetch(4)) {
+	for _, err := range c.ListConnectionsAutoPaging(context.Background(), &ListConnectionsParams{Limit: Ptr(10)}, WithPrefetch(4)) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func TestAuthRoles(t *testing.T) {
 	if len(own) == 0 || len(others) == 0 {
 		t.Fatalf("the seed gave no connections of two customers: %+v", conns)
 	}
-	tok, err := org.CreateToken(ctx, mine, CreateTokenParams{})
+	tok, err := org.CreateToken(ctx, mine, nil)
 	if err != nil || tok.APIKey == nil {
 		t.Fatalf("CreateToken: %v, %v", tok, err)
 	}
@@ -53,7 +53,7 @@ func TestAuthRoles(t *testing.T) {
 
 	listIDs := func(c *Client) ([]string, error) {
 		var ids []string
-		for conn, err := range c.ListConnectionsAutoPaging(ctx, ListConnectionsParams{Limit: Ptr(2)}) {
+		for conn, err := range c.ListConnectionsAutoPaging(ctx, &ListConnectionsParams{Limit: Ptr(2)}) {
 			if err != nil {
 				return nil, err
 			}
@@ -71,7 +71,7 @@ func TestAuthRoles(t *testing.T) {
 		if err != nil || len(ids) != len(conns) {
 			t.Fatalf("the organization lists %v (%v), want all %d", ids, err, len(conns))
 		}
-		if _, err := org.ListConnectorConfigs(ctx, ListConnectorConfigsParams{}); err != nil {
+		if _, err := org.ListConnectorConfigs(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -91,21 +91,21 @@ func TestAuthRoles(t *testing.T) {
 			if !slices.Equal(ids, own) {
 				t.Fatalf("a customer lists %v, want its own %v", ids, own)
 			}
-			if _, err := c.GetConnection(ctx, own[0], GetConnectionParams{}); err != nil {
+			if _, err := c.GetConnection(ctx, own[0], nil); err != nil {
 				t.Fatalf("own connection: %v", err)
 			}
-			_, err = c.GetConnection(ctx, others[0], GetConnectionParams{})
+			_, err = c.GetConnection(ctx, others[0], nil)
 			checkKind(t, err, KindNotFound, ErrNotFound)
-			_, err = c.CreateToken(ctx, mine, CreateTokenParams{})
+			_, err = c.CreateToken(ctx, mine, nil)
 			if e := checkKind(t, err, KindPermissionDenied, ErrPermissionDenied); e.Message != "Org admin only" {
 				t.Fatalf("CreateToken as a customer: %v", err)
 			}
 			// The real server's database refuses customers on connector configs: a 500.
-			_, err = c.ListConnectorConfigs(ctx, ListConnectorConfigsParams{})
+			_, err = c.ListConnectorConfigs(ctx, nil)
 			if e := checkKind(t, err, KindInternalServer, ErrInternalServer); !strings.Contains(e.Message, "permission denied") {
 				t.Fatalf("ListConnectorConfigs as a customer: %v", err)
 			}
-			for ev, err := range c.ListEventsAutoPaging(ctx, ListEventsParams{}) {
+			for ev, err := range c.ListEventsAutoPaging(ctx, nil) {
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -124,9 +124,9 @@ func TestAuthRoles(t *testing.T) {
 		if _, err := anon.Health(ctx); err != nil {
 			t.Fatal(err)
 		}
-		_, err = anon.ListConnections(ctx, ListConnectionsParams{})
+		_, err = anon.ListConnections(ctx, nil)
 		checkKind(t, err, KindPermissionDenied, ErrPermissionDenied)
-		_, err = anon.UpsertCustomer(ctx, UpsertCustomerParams{})
+		_, err = anon.UpsertCustomer(ctx, nil)
 		checkKind(t, err, KindPermissionDenied, ErrPermissionDenied)
 	})
 

@@ -6,12 +6,16 @@
 #        c-static  (C11,   libopenint.a + the system libraries rustc names)
 #        cxx-shared (C++17, libopenint.so): the header and the tests also compile as C++;
 #      plus c-asan (C11, libopenint.so, AddressSanitizer + LeakSanitizer + UBSan on the C side);
+#      and the tests of the C++ layer (include/openint.hpp), -std=c++17 -Wall -Wextra -Werror:
+#        cpp-gcc (test_cpp*.cpp, g++), cpp-clang-asan (the same, clang++ with ASan + UBSan),
+#        cpp-nothrow-gcc and cpp-nothrow-clang-asan (test_cpp_nothrow.cpp, -fno-exceptions);
 #   3. builds examples/*.c as a user would: examples/openint.pc.sh writes the pkg-config files,
 #      and each example compiles from a folder outside the repository with
 #      $(pkg-config --cflags --libs openint), as C11 and as C++17 (the quick start also with
-#      openint-static);
-#   4. starts one test server, runs the four binaries (which run the examples too), then c-shared
-#      again under valgrind, following the examples it starts (any memory error or
+#      openint-static); examples/*.cpp likewise with g++ and clang++ (no_exceptions.cpp with
+#      -fno-exceptions);
+#   4. starts one test server, runs the binaries (which run the examples too), then c-shared and
+#      cpp-gcc again under valgrind, following the examples they start (any memory error or
 #      definite/indirect leak fails);
 #   5. prints "C tests: N passed, M failed" and exits non-zero on any failure.
 # Usage: bash tests/c/run.sh [--no-valgrind] [--filter SUBSTRING]
@@ -33,11 +37,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-log() { printf '[tests/c] %s\n' "$*" >&2; }
+log() { printf '[tests/c %3ds] %s\n' "$SECONDS" "$*" >&2; }
 
 # Tools and libraries (a fresh CI machine may lack some; the shared helper skips installed ones).
 source "$REPO/.ci/lib.sh"
-ensure_apt gcc g++ libcjson-dev
+ensure_apt gcc g++ clang libcjson-dev
 [ "$VALGRIND" = 0 ] || ensure_apt valgrind
 
 # ---- Rust artefacts ----
@@ -72,6 +76,26 @@ g++ -x c++ -std=c++17 "${COMMON[@]}" "${SRC[@]}" -o "$BUILD/test_cxx_shared" -x 
 gcc -std=c11 "${COMMON[@]}" -fsanitize=address,undefined -fno-sanitize-recover=undefined \
     -fno-omit-frame-pointer "${SRC[@]}" -o "$BUILD/test_c_asan" "${SHARED_LINK[@]}"
 
+# The C++ layer: g++ and clang++ builds side by side (two cores), linked to testkit built once
+# as C. The tests' own code builds at -O0 (half the compile time; the examples build at -O1).
+log "building cpp-gcc, cpp-clang-asan, cpp-nothrow-gcc, cpp-nothrow-clang-asan"
+CPP_SRC=("$HERE/test_cpp.cpp" "$HERE/test_cpp_lists.cpp" "$HERE/test_cpp_control.cpp")
+CPP_COMMON=(-std=c++17 "${COMMON[@]/#-O1/-O0}")
+ASAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+gcc -std=c11 "${COMMON[@]}" -c "$HERE/testkit.c" -o "$BUILD/testkit.o"
+gcc -std=c11 "${COMMON[@]}" -c "$HERE/checks.c" -o "$BUILD/checks.o"
+KIT=("$BUILD/testkit.o" "$BUILD/checks.o")
+{
+    g++ "${CPP_COMMON[@]}" "${CPP_SRC[@]}" "${KIT[@]}" -o "$BUILD/test_cpp_gcc" "${SHARED_LINK[@]}" &&
+        g++ -fno-exceptions "${CPP_COMMON[@]}" "$HERE/test_cpp_nothrow.cpp" "${KIT[@]}" \
+            -o "$BUILD/test_cpp_nothrow_gcc" "${SHARED_LINK[@]}"
+} &
+GCC_JOB=$!
+clang++ "${CPP_COMMON[@]}" "${ASAN[@]}" "${CPP_SRC[@]}" "${KIT[@]}" -o "$BUILD/test_cpp_clang_asan" "${SHARED_LINK[@]}"
+clang++ -fno-exceptions "${CPP_COMMON[@]}" "${ASAN[@]}" "$HERE/test_cpp_nothrow.cpp" "${KIT[@]}" \
+    -o "$BUILD/test_cpp_nothrow_clang_asan" "${SHARED_LINK[@]}"
+wait "$GCC_JOB"
+
 PASSED=0
 FAILED=0
 check() { # description, command...: one counted check
@@ -105,6 +129,16 @@ for src in "$REPO"/examples/*.c; do
     name=$(basename "$src" .c)
     check "example $name builds as C++17" \
         build_example "$OUTSIDE/${name}_cxx" openint g++ -x c++ -std=c++17 -Wall -Wextra -Werror "$src" -x none
+done
+# The C++ examples: the g++ build is the one the tests run (as NAME_cpp).
+for src in "$REPO"/examples/*.cpp; do
+    name=$(basename "$src" .cpp)
+    flags=(-std=c++17 -Wall -Wextra -Werror -O1 -g)
+    [[ $name == *no_exceptions* ]] && flags+=(-fno-exceptions)
+    check "example $name.cpp builds with pkg-config openint (g++ ${flags[*]})" \
+        build_example "$EXAMPLES/${name}_cpp" openint g++ "${flags[@]}" "$src"
+    check "example $name.cpp builds with pkg-config openint (clang++ ${flags[*]})" \
+        build_example "$OUTSIDE/${name}_clang" openint clang++ "${flags[@]}" "$src"
 done
 rm -rf "$OUTSIDE"
 
@@ -165,6 +199,11 @@ run_one c-static "$BUILD/test_c_static"
 run_one cxx-shared "$BUILD/test_cxx_shared"
 # Sanitizers and valgrind slow everything down: the cancellation latency bound scales.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 TK_TIME_SCALE=3 run_one c-asan "$BUILD/test_c_asan"
+run_one cpp-gcc "$BUILD/test_cpp_gcc"
+run_one cpp-nothrow-gcc "$BUILD/test_cpp_nothrow_gcc"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 TK_TIME_SCALE=3 run_one cpp-clang-asan "$BUILD/test_cpp_clang_asan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 TK_TIME_SCALE=3 run_one cpp-nothrow-clang-asan \
+    "$BUILD/test_cpp_nothrow_clang_asan"
 if [ "$VALGRIND" = 1 ]; then
     # No suppressions are needed: what remains at exit is reachable (ureq's lazily built
     # default header) or a "possibly lost" std thread handle, neither counted as a leak.
@@ -172,7 +211,11 @@ if [ "$VALGRIND" = 1 ]; then
     TK_TIME_SCALE=10 run_one valgrind valgrind -q --trace-children=yes --leak-check=full \
         --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 \
         --num-callers=30 "$BUILD/test_c_shared"
+    TK_TIME_SCALE=10 run_one cpp-valgrind valgrind -q --trace-children=yes --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 \
+        --num-callers=30 "$BUILD/test_cpp_gcc"
 fi
 
+log "done"
 echo "C tests: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

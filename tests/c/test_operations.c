@@ -511,7 +511,7 @@ static void test_connections_with_settings_and_secrets(void) {
     params = tk_fmt("{\"connector_config_id\":\"%s\",\"customer_id\":\"cus_conn_1\",\"check_connection\":true,"
                     "\"data\":{\"connector_name\":\"toggl\",\"settings\":{\"apiToken\":\"t\",\"email\":\"a@b.c\"}}}",
                     tk_json_str(toggl, "id"));
-    e = call_fails(w.org, "createConnection", params, OPENINT_STATUS_INTERNAL_SERVER, 501);
+    e = call_fails(w.org, "createConnection", params, OPENINT_STATUS_API_STATUS, 501);
     CHECK(has_text(openint_error_message(e), "does not support check_connection"));
     CHECK(has_text(openint_error_code(e), "NOT_IMPLEMENTED"));
     openint_error_free(e);
@@ -565,7 +565,7 @@ static void test_webhook_and_message_template(void) {
            "webhook body %s", tk_log_str(cJSON_GetArrayItem(log, 0), "body"));
     cJSON_Delete(body);
     cJSON_Delete(log);
-    OpenintError *e = call_fails(w.org, "handleWebhook", "{\"connector_name\":\"toggl\",\"x\":1}", OPENINT_STATUS_INTERNAL_SERVER, 501);
+    OpenintError *e = call_fails(w.org, "handleWebhook", "{\"connector_name\":\"toggl\",\"x\":1}", OPENINT_STATUS_API_STATUS, 501);
     CHECK(has_text(openint_error_message(e), "does not support webhooks"));
     openint_error_free(e);
     e = call_fails(w.org, "handleWebhook", "{\"connector_name\":\"nope\"}", OPENINT_STATUS_BAD_REQUEST, 400);
@@ -629,7 +629,7 @@ static const error_case ERRORS[] = {
     {"jwt", "getConnectorConfig", "{\"id\":\"{acme}\"}", OPENINT_STATUS_INTERNAL_SERVER, 500, "permission denied"},
     {"org", "messageTemplate", "{\"customer_id\":\"c\"}", OPENINT_STATUS_INTERNAL_SERVER, 500, "AI API URL is not set"},
     /* 501: not supported by the connector. */
-    {"org", "handleWebhook", "{\"connector_name\":\"greenhouse\"}", OPENINT_STATUS_INTERNAL_SERVER, 501,
+    {"org", "handleWebhook", "{\"connector_name\":\"greenhouse\"}", OPENINT_STATUS_API_STATUS, 501,
      "does not support webhooks"},
 };
 

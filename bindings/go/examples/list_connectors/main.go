@@ -23,7 +23,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var names []string
-	for c, err := range client.ListConnectorsAutoPaging(ctx, openint.ListConnectorsParams{Limit: openint.Ptr(50)}) {
+	for c, err := range client.ListConnectorsAutoPaging(ctx, &openint.ListConnectorsParams{Limit: openint.Ptr(50)}) {
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "openint:", err)
 			os.Exit(1)

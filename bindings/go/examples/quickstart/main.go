@@ -29,7 +29,7 @@ func main() {
 
 	// Every connector, 100 a page: the library fetches the pages as the loop goes.
 	oauth2 := 0
-	for c, err := range client.ListConnectorsAutoPaging(ctx, openint.ListConnectorsParams{Limit: openint.Ptr(100)}) {
+	for c, err := range client.ListConnectorsAutoPaging(ctx, &openint.ListConnectorsParams{Limit: openint.Ptr(100)}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -40,11 +40,11 @@ func main() {
 	fmt.Println("OAuth2 connectors:", oauth2)
 
 	// A customer, and a Connect token for it that is valid for an hour.
-	customer, err := client.UpsertCustomer(ctx, openint.UpsertCustomerParams{ID: openint.Ptr("cus_quickstart")})
+	customer, err := client.UpsertCustomer(ctx, &openint.UpsertCustomerParams{ID: openint.Ptr("cus_quickstart")})
 	if err != nil {
 		log.Fatal(err)
 	}
-	token, err := client.CreateToken(ctx, customer.ID, openint.CreateTokenParams{ValidityInSeconds: openint.Ptr(3600.0)})
+	token, err := client.CreateToken(ctx, customer.ID, &openint.CreateTokenParams{Validity: openint.Ptr(time.Hour)})
 	var apiErr *openint.Error
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Kind == openint.KindPermissionDenied:
