@@ -11,12 +11,13 @@
 #              against the local server, then the Python suite against the installed wheel;
 #              the sdist installed from an empty folder
 #   Go         a program in its own module outside the repository, pointed at a copy of the
-#              module tree, no cargo/rustc on PATH, GOFLAGS=-mod=mod GOPROXY=off: the quick
-#              start builds and runs; the module's own tests pass in that copy; go mod vendor
+#              module tree, no cargo/rustc on PATH, GOFLAGS=-mod=mod: the quick start
+#              builds and runs; the module's own tests pass in that copy; go mod vendor
 #              keeps header and archives; fully static musl programs run (arm64 under qemu)
 #   C/C++      the tarball as a prefix: examples/quickstart.c from another folder through
-#              pkg-config and CMake find_package(openint), shared and static, and again after
-#              moving the prefix; musl builds under Debian's musl loader / statically
+#              pkg-config and CMake find_package(openint), shared and static (and the C++
+#              quick start, examples/quickstart.cpp, when the C++ header exists), and again
+#              after moving the prefix; musl builds under Debian's musl loader / statically
 # Each check prints ok/FAIL with its time; the last line counts them. OPENINT_DIST_ONLY=REGEX
 # runs only the checks whose name matches.
 source "$(dirname "${BASH_SOURCE[0]}")/../../.ci/lib.sh"
@@ -239,14 +240,17 @@ GO
 cat >"$GO_USER/go.mod" <<GO
 module example.com/gouser
 
-go 1.24
+go $(sed -n 's/^go //p' "$GO_COPY/go.mod")
 
 require $GO_MODULE v$VERSION
 
 replace $GO_MODULE => $GO_COPY
 GO
-go_user() { # runs a go command in the user's module: no cargo/rustc, no network
-    (cd "$GO_USER" && no_rust env GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 "$@")
+# The module's dependencies come from the Go module proxy (or the module cache), checked
+# against the sums the module ships (what `go get` would write).
+cp "$GO_COPY/go.sum" "$GO_USER/go.sum" 2>/dev/null || true
+go_user() { # runs a go command in the user's module: no cargo/rustc on PATH
+    (cd "$GO_USER" && no_rust env GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=1 "$@")
 }
 go_quickstart() {
     local id base key
@@ -312,12 +316,13 @@ done
 C_USER="$TMP/cuser"
 mkdir -p "$C_USER"
 cp examples/quickstart.c tests/dist/CMakeLists.txt "$C_USER/"
+if [ -f include/openint.hpp ]; then cp examples/quickstart.cpp "$C_USER/"; fi
 ensure_apt pkg-config cmake
 
-run_c() { # program, scenario's expected output: every connector, one JSON object per line
+run_c() { # program...: the C (or C++) quick start prints every connector, one JSON object a line
     local id base key n
     read -r id base key < <(scenario)
-    n=$(env OPENINT_BASE_URL="$base" OPENINT_API_KEY="$key" "$@" | grep -c '^{' || true)
+    n=$(env OPENINT_BASE_URL="$base" OPENINT_API_KEY="$key" "$@" | grep -c '^{"name":' || true)
     [ "$n" = 171 ] || fail "$* printed $n connectors, want 171"
     agent_is "$id" "openint-rust/$VERSION"
     echo "$*: 171 connectors"
@@ -336,6 +341,11 @@ c_pkg_config() { # prefix
     ! needs_libopenint qs_pc_static || fail "qs_pc_static needs $SONAME"
     run_c ./qs_pc_shared
     run_c ./qs_pc_static
+    if [ -f quickstart.cpp ]; then
+        # shellcheck disable=SC2046
+        c++ -std=c++17 -Wall -Wextra -Werror quickstart.cpp $("${pc[@]}" pkg-config --cflags --libs openint-static) -o qs_pc_cxx
+        run_c ./qs_pc_cxx
+    fi
 }
 c_cmake() { # prefix, build folder
     cmake -S "$C_USER" -B "$2" -DCMAKE_PREFIX_PATH="$1" -DOPENINT_WANT_VERSION="$MAJOR_MINOR" -DCMAKE_BUILD_TYPE=Release >"$2.log"
@@ -345,6 +355,7 @@ c_cmake() { # prefix, build folder
     run_c "$2/quickstart"
     run_c "$2/quickstart_shared"
     run_c "$2/quickstart_static"
+    if [ -f "$C_USER/quickstart.cpp" ]; then run_c "$2/quickstart_cxx"; fi
     cmake -S "$C_USER" -B "$2-static" -DCMAKE_PREFIX_PATH="$1" -DOPENINT_WANT_VERSION="$MAJOR_MINOR" -DOPENINT_STATIC=ON >"$2-static.log"
     cmake --build "$2-static" --target quickstart >>"$2-static.log"
     ! needs_libopenint "$2-static/quickstart" || fail "openint::openint with OPENINT_STATIC=ON is not static"
@@ -379,9 +390,9 @@ c_musl() { # arch, prefix: a dynamic program under Debian's musl loader (same ar
 if built "$HOST"; then
     C_PREFIX="$TMP/prefix"
     mkdir -p "$C_PREFIX" && tar -C "$C_PREFIX" --strip-components=1 -xzf "$DIST/openint-$VERSION-$(uname -m)-linux-gnu.tar.gz"
-    check "C: the tarball as a prefix, quickstart.c from another folder via pkg-config, shared and static" c_pkg_config "$C_PREFIX"
-    check "C: CMake find_package(openint $MAJOR_MINOR): openint::openint/shared/static, OPENINT_STATIC=ON; 0.1 refused" c_cmake "$C_PREFIX" "$TMP/cmake"
-    check "C: the prefix moved to another folder: CMake and pkg-config still build and run" c_moved "$C_PREFIX"
+    check "C/C++: the tarball as a prefix, the quick starts from another folder via pkg-config, shared and static" c_pkg_config "$C_PREFIX"
+    check "C/C++: CMake find_package(openint $MAJOR_MINOR): openint::openint/shared/static, OPENINT_STATIC=ON; 0.1 refused" c_cmake "$C_PREFIX" "$TMP/cmake"
+    check "C/C++: the prefix moved to another folder: CMake and pkg-config still build and run" c_moved "$C_PREFIX"
 fi
 for t in "${TARGETS[@]}"; do
     [ "$(libc_of "$t")" = musl ] || continue
