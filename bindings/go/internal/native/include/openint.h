@@ -106,9 +106,10 @@ enum OpenintStatus
   OPENINT_STATUS_UNPROCESSABLE_ENTITY = 9,
   // HTTP 429.
   OPENINT_STATUS_RATE_LIMITED = 10,
-  // HTTP 500 to 599.
+  // HTTP 500 and 502 to 599: the server failed or is unavailable.
   OPENINT_STATUS_INTERNAL_SERVER = 11,
-  // Any other non-2xx HTTP status, including a refused redirect to another origin.
+  // Any other non-2xx HTTP status, such as 501 Not Implemented (the server does not do
+  // what was asked), or a refused redirect to another origin.
   OPENINT_STATUS_API_STATUS = 12,
   // A 2xx answer that is not the expected JSON, or a server that ignores `offset`.
   OPENINT_STATUS_DECODE = 13,
