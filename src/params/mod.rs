@@ -5,8 +5,9 @@
 //! The encoding rules come from the recorded server (docs/API-BEHAVIOUR.md): path parameters are
 //! percent-encoded; query arrays are comma-joined (bracket keys are silently ignored by the
 //! server) and never sent empty; booleans are sent only when true (the server reads `false` as
-//! true); every non-GET request carries `Content-Type: application/json` and a JSON object body,
-//! at least `{}` (without them the server crashes or answers PARSE_ERROR).
+//! true); a request whose operation has a body carries `Content-Type: application/json` and a
+//! JSON object, at least `{}` (without them the server crashes or answers PARSE_ERROR); one
+//! without sends none, except that a DELETE keeps the Content-Type (see `Body::None`).
 
 mod args;
 mod check;

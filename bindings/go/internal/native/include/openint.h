@@ -234,10 +234,10 @@ OpenintStatus openint_client_call_with(const struct OpenintClient *client,
                                        struct OpenintError **err_out);
 
 // The raw escape hatch, for endpoints the table does not know yet: `method` ("GET", "POST",
-// "PUT" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
+// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
 // URL-encoded), `query_json` (NULL or an object of strings, numbers, booleans or arrays;
 // false is left out, arrays are comma-joined), `body_json` (NULL or an object; every non-GET
-// sends at least `{}`). Same auth, retries (a raw POST counts as creating something),
+// sends at least `{}`). Same auth, retries (a raw POST or PATCH counts as creating something),
 // redirects, limits and errors as every other call.
 OpenintStatus openint_client_request(const struct OpenintClient *client,
                                      const char *method,
@@ -415,6 +415,14 @@ bool openint_response_header_at(const struct OpenintResponse *response,
 
 // The `x-request-id` (or `request-id`) header, or NULL. Borrowed from the response.
 const char *openint_response_request_id(const struct OpenintResponse *response);
+
+// The method of the request this answers ("GET", ...); "" for NULL. Borrowed from the
+// response.
+const char *openint_response_method(const struct OpenintResponse *response);
+
+// The URL of the request this answers, as sent (after same-origin redirects; never with
+// credentials); "" for NULL. Borrowed from the response.
+const char *openint_response_url(const struct OpenintResponse *response);
 
 // Retries made before this answer; 0 for NULL.
 uint32_t openint_response_retries(const struct OpenintResponse *response);
