@@ -30,8 +30,10 @@ from typing import (
 
 import pydantic
 from pydantic import PrivateAttr
+from pydantic_core import from_json
 
 from . import _call
+from ._construct import _set_dict, _set_extra, _set_fields_set, _set_private, construct_items
 from ._exceptions import APIResponseValidationError
 from ._json import decode_json, json_type
 from ._models import BaseModel, validate_value
@@ -170,6 +172,10 @@ class _BasePage(BaseModel, Generic[_T]):
 
 def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle, strict: bool) -> Any:
     raw = handle.json_bytes()
+    if not strict:
+        page = _construct_page(page_cls, item_model, raw, handle)
+        if page is not None:
+            return page
     try:
         page = page_cls.model_validate_json(raw)
         if len(page.items) == handle.item_count():
@@ -194,6 +200,37 @@ def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle, strict: b
     extra = {k: v for k, v in envelope.items() if k not in ("items", "total", "offset", "limit")}
     if extra:
         page.__pydantic_extra__ = extra
+    return page
+
+
+_ENVELOPE = frozenset({"items", "total", "offset", "limit"})
+_INT_OR_NONE = frozenset({int, type(None)})
+
+
+def _construct_page(page_cls: Any, item_model: Any, raw: bytes, handle: PageHandle) -> Any:
+    """The page as validation would make it, built without a validation pass (see
+    ``_construct.py``), or None when validation must decide."""
+    try:
+        data = from_json(raw, cache_strings="keys")
+    except ValueError:
+        return None
+    if type(data) is not dict:
+        return None
+    items = data.get("items")
+    if type(items) is not list or len(items) != handle.item_count():
+        return None
+    envelope = {"items": None, "total": data.get("total"), "offset": data.get("offset"), "limit": data.get("limit")}
+    if not _INT_OR_NONE.issuperset(map(type, envelope.values())):
+        return None
+    models = construct_items(item_model, items)
+    if models is None:
+        return None
+    envelope["items"] = models
+    page = page_cls.__new__(page_cls)
+    _set_dict(page, envelope)
+    _set_fields_set(page, set(data))
+    _set_extra(page, {k: v for k, v in data.items() if k not in _ENVELOPE})
+    _set_private(page, {"_s": None})
     return page
 
 
