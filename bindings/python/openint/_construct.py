@@ -20,7 +20,7 @@ constraints, other types) is always validated.
 from __future__ import annotations
 
 from collections import deque
-from itertools import repeat, starmap
+from itertools import repeat
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple, Union, get_args, get_origin
 
 import pydantic
@@ -41,7 +41,7 @@ _new = object.__new__
 _set_dict = pydantic.BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = pydantic.BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = pydantic.BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = pydantic.BaseModel.__dict__["__pydantic_private__"].__set__
+_set_private = pydantic.BaseModel.__dict__["__pydantic_private__"].__set__  # for pages
 _consume: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator in C
 _IMMUTABLE = (_NoneType, str, int, float, bool)
 # Values validation returns equal and unchanged, by the annotation's non-None part.
@@ -172,12 +172,11 @@ def construct_items(cls: Any, items: List[Any]) -> Optional[List[Any]]:
                         item[name] = float(value)
                     except OverflowError:
                         return None
-    n = len(items)
-    models = list(map(_new, repeat(cls, n)))
+    models = list(map(_new, repeat(cls, len(items))))
     _consume(map(_set_dict, models, map(plan.template.__or__, items)))
     _consume(map(_set_fields_set, models, map(set, items)))
-    _consume(map(_set_extra, models, starmap(dict, repeat((), n)) if plan.allow_extra else repeat(None, n)))
-    _consume(map(_set_private, models, repeat(None, n)))
+    # __pydantic_extra__ ({} or None) and __pydantic_private__ (None) are left unset: the
+    # models' __getattr__ sets them on first use (see _models.BaseModel), which few ever need.
     known = plan.known
     if not all(map(known.issuperset, items)):
         # Unknown keys: extra fields (or dropped, with extra="ignore"), as validation does.
@@ -186,7 +185,7 @@ def construct_items(cls: Any, items: List[Any]) -> Optional[List[Any]]:
                 fields = model.__dict__
                 unknown = {k: fields.pop(k) for k in item if k not in known}
                 if plan.allow_extra:
-                    model.__pydantic_extra__.update(unknown)
+                    _set_extra(model, unknown)
                 else:
                     model.__pydantic_fields_set__.difference_update(unknown)
     return models

@@ -63,6 +63,9 @@ class _NestedField:
 __all__ = ["BaseModel", "GenericModel", "Nested", "validate_json", "validate_value", "model_class"]
 
 
+_LAZY_SLOTS = frozenset({"__pydantic_extra__", "__pydantic_private__"})
+
+
 class BaseModel(pydantic.BaseModel):
     """Base of every model: a pydantic ``BaseModel`` that keeps unknown fields.
 
@@ -131,6 +134,15 @@ class BaseModel(pydantic.BaseModel):
     __hash__ = None  # type: ignore[assignment]
 
     def __getattr__(self, name: str) -> Any:
+        if name in _LAZY_SLOTS:
+            # Left unset by the listing's fast path (``_construct.py``) on an item that has no
+            # extra field (and no private attribute): what validation would have set, on first use.
+            cls = type(self)
+            value = {} if name == "__pydantic_extra__" and cls.model_config.get("extra") == "allow" else None
+            if name == "__pydantic_private__" and cls.__private_attributes__:
+                raise AttributeError(name)
+            object.__setattr__(self, name, value)
+            return value
         try:
             return super().__getattr__(name)  # type: ignore[misc]
         except AttributeError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import pickle
 from typing import Any
 
 import pydantic
@@ -38,6 +39,20 @@ def same(made: Any, validated: Any) -> None:
     assert made.model_dump_json() == validated.model_dump_json()
     assert made.to_dict() == validated.to_dict()
     assert made == validated
+    # What reads the slots the fast path leaves unset, each on a fresh model.
+    data = validated.to_dict(exclude_unset=True, use_api_names=False)
+    fresh = lambda: construct_items(type(made), [copy.deepcopy(data)])[0]  # noqa: E731
+    validated = type(validated).model_validate(copy.deepcopy(data))
+    assert repr(fresh()) == repr(validated)
+    for twin in (copy.copy(fresh()), copy.deepcopy(fresh()), pickle.loads(pickle.dumps(fresh()))):
+        assert twin == validated and twin.model_extra == validated.model_extra
+        assert twin.__pydantic_private__ == validated.__pydantic_private__
+    updated, want = fresh().model_copy(update={"x_new": 1}), validated.model_copy(update={"x_new": 1})
+    assert updated.model_extra == want.model_extra and updated.model_fields_set == want.model_fields_set
+    if type(made).model_config.get("extra") == "allow":
+        one, other = fresh(), validated.model_copy()
+        one.x_set = other.x_set = [1]
+        assert one.model_extra == other.model_extra and one.x_set == [1] and one == other
 
 
 def base_item(cls: Any) -> dict:
@@ -129,12 +144,13 @@ def test_items_validation_would_change_go_to_validation():
         assert construct_items(cls, [{"a": "xy", "A": "xy"}]) is None
 
 
-def test_unknown_keys_are_extra_fields_or_dropped_as_the_class_says():
-    class Ignoring(openint.BaseModel):
-        model_config = pydantic.ConfigDict(extra="ignore")
-        a: str
-        b: bool = False
+class Ignoring(openint.BaseModel):
+    model_config = pydantic.ConfigDict(extra="ignore")
+    a: str
+    b: bool = False
 
+
+def test_unknown_keys_are_extra_fields_or_dropped_as_the_class_says():
     item = {"z": 1, "a": "x", "y": [1]}
     (made,) = construct_items(Ignoring, [dict(item)])
     same(made, Ignoring.model_validate(item))
