@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from itertools import repeat
+from operator import itemgetter, or_
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Tuple, Union, get_args, get_origin
 
 import pydantic
@@ -30,13 +31,6 @@ from ._models import _LAZY, BaseModel
 __all__ = ["construct_items"]
 
 _NoneType = type(None)
-
-
-class _Absent:
-    """What a check sees for a field an item leaves out."""
-
-
-_ABSENT = _Absent()
 _new = object.__new__
 _set_dict = pydantic.BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = pydantic.BaseModel.__dict__["__pydantic_fields_set__"].__set__
@@ -50,23 +44,28 @@ _AS_IS = (str, object, Any, list, dict, List[str], List[object], Dict[str, objec
 _JSON_MEMBERS = (str, float, bool, Dict[str, object], List[object])
 
 
-class _Plan:
-    """How to make a class's models: its defaults in field order, its field names, its
-    required fields, and the fields whose values need a look (name, types validation keeps
-    as they are, whether an int becomes a float)."""
+class _Missing:
+    """The template's value for a required field: an item that leaves one out shows it."""
 
-    __slots__ = ("template", "known", "required", "checks", "allow_extra")
+
+_MISSING = _Missing()
+
+
+class _Plan:
+    """How to make a class's models: its defaults in field order (``_MISSING`` for required
+    fields), and the fields whose values need a look, each as (name, getter, the value types
+    validation keeps as they are or None for any, whether an int becomes a float)."""
+
+    __slots__ = ("template", "size", "checks", "allow_extra")
 
     def __init__(
         self,
         template: Dict[str, Any],
-        required: Tuple[str, ...],
-        checks: Tuple[Tuple[str, FrozenSet[type], bool], ...],
+        checks: Tuple[Tuple[str, Callable[[Any], Any], Optional[FrozenSet[type]], bool], ...],
         allow_extra: bool,
     ) -> None:
         self.template = template
-        self.known = frozenset(template)
-        self.required = required
+        self.size = len(template)
         self.checks = checks
         self.allow_extra = allow_extra
 
@@ -118,72 +117,77 @@ def _make_plan(cls: Any) -> Optional[_Plan]:
     ):
         return None
     template: Dict[str, Any] = {}
-    required = []
     checks = []
     try:
         for name, field in cls.model_fields.items():
             if (field.alias not in (None, name)) or field.validation_alias is not None or field.default_factory:
                 return None
             if field.is_required():
-                required.append(name)
-                template[name] = None  # always replaced: a page lacking it is validated
+                template[name] = _MISSING
             elif type(field.default) in _IMMUTABLE:
                 template[name] = field.default
             else:
                 return None
+            check = None
             if any(m is _LAZY for m in field.metadata):
-                continue  # kept as decoded; made models on first access
-            if field.metadata:
+                pass  # kept as decoded; made models on first access
+            elif field.metadata:
                 return None  # constraints
-            check = _check_for(field.annotation)
+            else:
+                check = _check_for(field.annotation)
             if check is not None:
                 kept, to_float = check
-                # Left out, an optional field takes its default (a required one is checked above).
-                checks.append((name, kept | {_Absent}, to_float))
+                if not field.is_required():
+                    kept |= {type(field.default)}  # an item that leaves it out
+                checks.append((name, itemgetter(name), kept, to_float))
+            elif field.is_required():
+                checks.append((name, itemgetter(name), None, False))  # only: is it there?
     except _Unsupported:
         return None
-    return _Plan(template, tuple(required), tuple(checks), extra == "allow")
+    return _Plan(template, tuple(checks), extra == "allow")
 
 
 _PLANS: Dict[Any, Optional[_Plan]] = {}
 
 
 def construct_items(cls: Any, items: List[Any]) -> Optional[List[Any]]:
-    """Models of ``cls`` for ``items`` (decoded JSON, changed in place), equal to what
-    validation makes of them; None when validation must decide (see the module doc)."""
+    """Models of ``cls`` for ``items`` (decoded JSON), equal to what validation makes of
+    them; None when validation must decide (see the module doc)."""
     try:
         plan = _PLANS[cls]
     except KeyError:
         plan = _PLANS[cls] = _make_plan(cls)
-    if plan is None or not {dict}.issuperset(map(type, items)):
+    if plan is None:
         return None
-    for name in plan.required:
-        if not all(map(dict.__contains__, items, repeat(name))):
-            return None
-    for name, kept, to_float in plan.checks:
-        seen = set(map(type, map(dict.get, items, repeat(name), repeat(_ABSENT))))
-        if not kept.issuperset(seen):
+    try:
+        # The defaults, in field order, updated with each item (a TypeError: not an object).
+        fields = list(map(or_, repeat(plan.template), items))
+    except TypeError:
+        return None
+    for name, get, kept, to_float in plan.checks:
+        seen = set(map(type, map(get, fields)))
+        if _Missing in seen or (kept is not None and not kept.issuperset(seen)):
             return None
         if to_float and int in seen:
-            for item in items:
-                value = item.get(name)
+            for values in fields:
+                value = values[name]
                 if type(value) is int:
                     try:
-                        item[name] = float(value)
+                        values[name] = float(value)
                     except OverflowError:
                         return None
-    models = list(map(_new, repeat(cls, len(items))))
-    _consume(map(_set_dict, models, map(plan.template.__or__, items)))
+    models = list(map(_new, repeat(cls, len(fields))))
+    _consume(map(_set_dict, models, fields))
     _consume(map(_set_fields_set, models, map(set, items)))
     # __pydantic_extra__ ({} or None) and __pydantic_private__ (None) are left unset: the
     # models' __getattr__ sets them on first use (see _models.BaseModel), which few ever need.
-    known = plan.known
-    if not all(map(known.issuperset, items)):
-        # Unknown keys: extra fields (or dropped, with extra="ignore"), as validation does.
-        for model, item in zip(models, items):
-            if not known.issuperset(item):
-                fields = model.__dict__
-                unknown = {k: fields.pop(k) for k in item if k not in known}
+    if max(map(len, fields), default=0) > plan.size:
+        # Unknown keys (they made the dict longer): extra fields, or dropped with
+        # extra="ignore", as validation does.
+        template = plan.template
+        for model, values in zip(models, fields):
+            if len(values) > plan.size:
+                unknown = {k: values.pop(k) for k in list(values) if k not in template}
                 if plan.allow_extra:
                     _set_extra(model, unknown)
                 else:
