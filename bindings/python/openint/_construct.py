@@ -44,11 +44,10 @@ _AS_IS = (str, object, Any, list, dict, List[str], List[object], Dict[str, objec
 _JSON_MEMBERS = (str, float, bool, Dict[str, object], List[object])
 
 
-class _Missing:
-    """The template's value for a required field: an item that leaves one out shows it."""
-
-
-_MISSING = _Missing()
+# The template's value for a required field (an item that leaves one out shows it): a bare
+# object(), the only value of its type and not tracked by the garbage collector, so neither
+# are the field dicts copied from the template.
+_MISSING = object()
 
 
 class _Plan:
@@ -166,7 +165,7 @@ def construct_items(cls: Any, items: List[Any]) -> Optional[List[Any]]:
         return None
     for name, get, kept, to_float in plan.checks:
         seen = set(map(type, map(get, fields)))
-        if _Missing in seen or (kept is not None and not kept.issuperset(seen)):
+        if object in seen or (kept is not None and not kept.issuperset(seen)):
             return None
         if to_float and int in seen:
             for values in fields:
