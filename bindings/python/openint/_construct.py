@@ -116,7 +116,7 @@ def _make_plan(cls: Any) -> Optional[_Plan]:
     ):
         return None
     template: Dict[str, Any] = {}
-    checks = []
+    checks: List[Tuple[str, Callable[[Any], Any], Optional[FrozenSet[type]], bool]] = []
     try:
         for name, field in cls.model_fields.items():
             if (field.alias not in (None, name)) or field.validation_alias is not None or field.default_factory:

@@ -138,7 +138,9 @@ class BaseModel(pydantic.BaseModel):
             # Left unset by the listing's fast path (``_construct.py``) on an item that has no
             # extra field (and no private attribute): what validation would have set, on first use.
             cls = type(self)
-            value = {} if name == "__pydantic_extra__" and cls.model_config.get("extra") == "allow" else None
+            value: Optional[Dict[str, Any]] = None
+            if name == "__pydantic_extra__" and cls.model_config.get("extra") == "allow":
+                value = {}
             if name == "__pydantic_private__" and cls.__private_attributes__:
                 raise AttributeError(name)
             object.__setattr__(self, name, value)
