@@ -144,7 +144,7 @@ class BaseModel(pydantic.BaseModel):
             if name == "__pydantic_private__" and cls.__private_attributes__:
                 raise AttributeError(name)
             object.__setattr__(self, name, value)
-            return value
+            return object.__getattribute__(self, name)  # the one stored, should two threads race
         try:
             return super().__getattr__(name)  # type: ignore[misc]
         except AttributeError:
