@@ -150,22 +150,26 @@ def call(fn: Callable[..., int], before: "tuple[Any, ...]", after: "tuple[Any, .
     fires; elsewhere it is NULL (Python handles signals only on the main thread). A
     KeyboardInterrupt or SystemExit a logging handler raised meanwhile is raised as it returns
     (the callers free what the call wrote on any BaseException)."""
-    _logging.take_pending()  # a stale one, from a core call made outside call/checked
+    if _logging.raised:  # (a module flag: nothing else on the path of every call)
+        _logging.take_pending()  # a stale one, from a core call made outside call/checked
     status = _call(fn, before, after)
-    exc = _logging.take_pending()
-    if exc is not None:
-        raise exc
+    if _logging.raised:
+        exc = _logging.take_pending()
+        if exc is not None:
+            raise exc
     return status
 
 
 def checked(fn: Callable[..., int], *args: Any) -> int:
     """``fn(*args)`` with the caller's own cancel handle, raising what a logging handler raised
     meanwhile as :func:`call` does."""
-    _logging.take_pending()
+    if _logging.raised:
+        _logging.take_pending()
     status = fn(*args)
-    exc = _logging.take_pending()
-    if exc is not None:
-        raise exc
+    if _logging.raised:
+        exc = _logging.take_pending()
+        if exc is not None:
+            raise exc
     return status
 
 

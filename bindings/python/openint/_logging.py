@@ -54,13 +54,16 @@ def _core_level(py_level: int) -> int:
     return 0
 
 
-# A KeyboardInterrupt or SystemExit a handler raised, kept for the call this thread is making.
+# A KeyboardInterrupt or SystemExit a handler raised, kept for the call this thread is making;
+# `raised` is set once any was, so that calls look for one only from then on.
 _pending = threading.local()
+raised = False
 
 
 def _log_line(_user: Any, level: int, target: Optional[bytes], message: Optional[bytes]) -> None:
     # Called from any thread (ctypes takes the GIL); must never raise into C: ctypes would print
     # the exception to stderr and drop it.
+    global raised
     try:
         py_level = _TO_PY.get(level, logging.INFO)
         if logger.isEnabledFor(py_level):
@@ -76,6 +79,7 @@ def _log_line(_user: Any, level: int, target: Optional[bytes], message: Optional
         # raises it as it returns, on this thread (take_pending). On a prefetch thread of the
         # core there is no such call: it is dropped.
         _pending.exc = e
+        raised = True
 
 
 def take_pending() -> Optional[BaseException]:
