@@ -14,7 +14,10 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How long dropping a listing waits for its cancelled prefetch threads to end.
+const DROP_WAIT: Duration = Duration::from_secs(1);
 
 /// A page request on its way, with the token that stops it.
 struct InFlight {
@@ -44,8 +47,21 @@ impl Drop for Listing {
     fn drop(&mut self) {
         // The consumer stopped: requests still in flight stop too, and their pages are freed.
         self.cancel.cancel();
-        // Threads still winding down log no more, so the host may free its logger's user data
-        // once the last page or cursor is freed: this waits only for their callbacks running.
+        // Their threads end at once (a cancel shuts their sockets); waiting for them, bounded,
+        // lets them log the cancelled attempts while the host's logger is surely alive. Past
+        // the bound, or for a thread not waited for, the closed scope drops their lines: the
+        // host may free its logger's user data once the last page or cursor is freed.
+        let until = Instant::now() + DROP_WAIT;
+        for flight in self
+            .ahead
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            let _ = flight
+                .result
+                .recv_timeout(until.saturating_duration_since(Instant::now()));
+        }
         self.log_scope.close();
     }
 }
