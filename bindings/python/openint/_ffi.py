@@ -140,6 +140,7 @@ SIGNATURES: dict[str, tuple[object, tuple[object, ...]]] = {
     "openint_error_method": (c_char_p, (ErrorP,)),
     "openint_error_url": (c_char_p, (ErrorP,)),
     "openint_error_retries": (c_uint32, (ErrorP,)),
+    "openint_error_header": (c_char_p, (ErrorP, c_char_p)),
     "openint_error_header_count": (c_size_t, (ErrorP,)),
     "openint_error_header_at": (c_bool, (ErrorP, c_size_t, POINTER(CStr), POINTER(CStr))),
     "openint_error_free": (None, (ErrorP,)),
