@@ -232,6 +232,9 @@ void test_errors() {
     CHECKF(!e->message().empty() && contains(e->body(), e->message()), "message %.*s", (int)e->message().size(),
            e->message().data());
     CHECK(e->request_id() == "req_cpp_404");
+    CHECK(e->header("X-Request-ID") == std::optional<std::string_view>("req_cpp_404"));
+    CHECK(e->header("content-type").has_value() && !e->header("x-absent"));
+    CHECK(!openint::Error(Status::invalid_argument, "local").header("content-type"));
     CHECK(e->method() == "GET");
     CHECKF(contains(e->url(), "/connection/conn_missing"), "url %.*s", (int)e->url().size(), e->url().data());
     CHECK(e->retries() == 0);
