@@ -194,18 +194,19 @@ impl Http {
             accept: keeps("accept"),
             accept_encoding: !removed_encoding,
         };
+        let agent = self.agent();
         let send = |builder: ureq::http::request::Builder, body: Option<&[u8]>| match body {
             Some(b) => {
                 let r = builder
                     .body(b)
                     .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
-                self.agent.run(auto.configure(&self.agent, r, timeout))
+                agent.run(auto.configure(&agent, r, timeout))
             }
             None => {
                 let r = builder
                     .body(())
                     .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
-                self.agent.run(auto.configure(&self.agent, r, timeout))
+                agent.run(auto.configure(&agent, r, timeout))
             }
         };
         self.log

@@ -10,7 +10,7 @@ use crate::operations::Paging;
 use crate::params::{Prepared, RequestOptions};
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -35,6 +35,8 @@ pub(crate) struct Listing {
     ahead: Mutex<VecDeque<InFlight>>,
     /// Set when rows changed under a prefetched walk: it goes on one page at a time.
     sequential: AtomicBool,
+    /// The process whose threads fetch the pages in flight (a forked child has none of them).
+    pid: AtomicU32,
 }
 
 impl Drop for Listing {
@@ -67,6 +69,7 @@ impl Listing {
             prefetch: prefetch.max(1),
             ahead: Mutex::default(),
             sequential: AtomicBool::new(false),
+            pid: AtomicU32::new(crate::fork::pid()),
         })
     }
 
@@ -177,6 +180,13 @@ impl Listing {
     ) -> Result<(PageData, bool)> {
         let taken = {
             let mut ahead = self.ahead();
+            let pid = crate::fork::pid();
+            if self.pid.swap(pid, Ordering::Relaxed) != pid {
+                // Forked since: the threads fetching these pages are the parent's and never
+                // answer here. Forgotten, not cancelled (a cancel must not touch the parent's
+                // sockets); this process fetches the pages itself.
+                ahead.clear();
+            }
             // Pages before `offset` will not be asked for again.
             while ahead.front().is_some_and(|f| f.offset < offset) {
                 if let Some(stale) = ahead.pop_front() {
