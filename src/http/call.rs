@@ -22,10 +22,15 @@ impl Gate {
         }
     }
 
+    /// How long the pause lasts from now (`None`: no pause).
+    pub(super) fn left(&self) -> Option<Duration> {
+        let until = *self.until.lock().unwrap_or_else(|p| p.into_inner());
+        until.and_then(|u| u.checked_duration_since(Instant::now()))
+    }
+
     /// Waits until the pause is over. False when cancelled meanwhile.
     pub(super) fn wait(&self, cancel: Option<&CancelToken>) -> bool {
-        let until = *self.until.lock().unwrap_or_else(|p| p.into_inner());
-        match until.and_then(|u| u.checked_duration_since(Instant::now())) {
+        match self.left() {
             Some(left) => cancel::sleep(cancel, left),
             None => true,
         }

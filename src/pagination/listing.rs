@@ -4,16 +4,20 @@
 
 use super::envelope::{PageData, DEFAULT_LIMIT};
 use crate::cancel::CancelToken;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::{CallCtx, Gate, Http};
 use crate::operations::Paging;
 use crate::params::{Prepared, RequestOptions};
+use crate::redact::strip_userinfo;
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How often a step waiting for a page in flight looks at its cancel token.
+const POLL: Duration = Duration::from_millis(10);
 
 /// A page request on its way, with the token that stops it.
 struct InFlight {
@@ -201,22 +205,72 @@ impl Listing {
         let Some(flight) = taken else {
             return Ok((self.fetch(offset, over)?, false));
         };
+        // The step's bound holds whatever the page in flight is doing (hanging, paused by a
+        // 429, reading an endless body): it was sent under the listing's options, not this
+        // step's.
+        let deadline = match over {
+            Some(o) => self.http.deadline(&self.opts.merged(o)),
+            None => self.http.deadline(&self.opts),
+        };
         let stop = over.and_then(|o| o.cancel.as_ref());
         loop {
-            match flight.result.recv_timeout(Duration::from_millis(10)) {
+            let left = match deadline {
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => {
+                        flight.cancel.cancel();
+                        return Err(self.timed_out_waiting(offset));
+                    }
+                },
+                None => None,
+            };
+            let slice = left.map_or(POLL, |l| l.min(POLL));
+            match flight.result.recv_timeout(slice) {
                 Ok(r) => return Ok((r?, true)),
                 Err(RecvTimeoutError::Timeout) => {
                     if stop.is_some_and(CancelToken::is_cancelled) {
                         flight.cancel.cancel();
-                        return Ok((self.fetch(offset, over)?, false));
+                        return Ok((self.fetch_within(offset, over, deadline)?, false));
                     }
                 }
                 // The worker is gone without an answer: fetch it here instead.
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Ok((self.fetch(offset, over)?, false))
+                    return Ok((self.fetch_within(offset, over, deadline)?, false))
                 }
             }
         }
+    }
+
+    /// Fetches the page at `offset` here, within what is left of the step's `deadline`.
+    fn fetch_within(
+        &self,
+        offset: u64,
+        over: Option<&RequestOptions>,
+        deadline: Option<Instant>,
+    ) -> Result<PageData> {
+        let Some(d) = deadline else {
+            return self.fetch(offset, over);
+        };
+        let Some(left) = d.checked_duration_since(Instant::now()).filter(|l| !l.is_zero()) else {
+            return Err(self.timed_out_waiting(offset));
+        };
+        let mut within = over.cloned().unwrap_or_default();
+        within.timeout = Some(left);
+        self.fetch(offset, Some(&within))
+    }
+
+    /// The error of a step whose deadline passed while the page it needs was in flight.
+    fn timed_out_waiting(&self, offset: u64) -> Error {
+        let req = self.request_at(offset);
+        let (method, url) = (req.method.as_str(), strip_userinfo(&self.http.url(&req)));
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{method} {url}: the call's deadline (its timeout, or the client's total_timeout) passed while this page, fetched ahead, had not arrived"
+            ),
+        )
+        .with_request(method, &url)
+        .redacted(&self.http.secrets)
     }
 
     /// Puts up to `prefetch` pages after `page` in flight (none when `prefetch` is 1).

@@ -509,6 +509,75 @@ static void test_fork_during_a_prefetched_walk(void) {
     world_free(&w);
 }
 
+/* ---- a step's deadline with pages in flight (issue 18 item 12) ------------------------------- */
+
+/* Pages after the first (their query has `offset=`) misbehave; the first answers at once. */
+static const char *const STUCK_PAGES[] = {
+    /* hanging: the head comes a byte every 30 s */
+    "{\"seed\":{\"connections\":30},\"hostile\":{\"kind\":\"slow_head\",\"delay_ms\":30000,\"match\":\"offset=\"}}",
+    /* 429 with Retry-After: 30 */
+    "{\"seed\":{\"connections\":30},\"fail\":{\"status\":429,\"times\":1000,\"match\":\"offset=\","
+    "\"headers\":{\"Retry-After\":\"30\"}}}",
+    /* an endless body, slowly */
+    "{\"seed\":{\"connections\":30},\"hostile\":{\"kind\":\"endless_body\",\"chunk\":100,\"delay_ms\":20,"
+    "\"match\":\"offset=\"}}",
+};
+
+static void expect_step_bounded(OpenintStatus st, OpenintError *err, double took, const char *what) {
+    CHECKF(st == OPENINT_STATUS_TIMEOUT, "%s: %s (%s)", what, tk_status_str(st), openint_error_message(err));
+    CHECKF(took < 1 + 1.5 * tk_time_scale(), "%s: a 1 s step took %.1f s", what, took);
+    CHECKF(has_text(openint_error_message(err), "offset=5"), "%s: the message %s names not the page", what,
+           openint_error_message(err));
+}
+
+static void test_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do(void) {
+    /* Before: with prefetch > 1 a 1 s step waited for a page in flight under the listing's own
+     * bounds: 8 s here (the client's timeout), 30 s and more on a 429. */
+    for (size_t i = 0; i < sizeof STUCK_PAGES / sizeof STUCK_PAGES[0]; i++) {
+        world w;
+        world_new(&w, STUCK_PAGES[i], "\"max_retries\":2,\"timeout\":8");
+        char what[64];
+        snprintf(what, sizeof what, "cursor, stuck pages %zu", i);
+        OpenintCursor *cur = NULL;
+        CHECK(openint_client_list_cursor(w.org, "listConnections", "{\"limit\":5}", "{\"prefetch\":4}", NULL, &cur,
+                                         NULL) == OPENINT_STATUS_OK);
+        const char *item = NULL;
+        OpenintError *err = NULL;
+        for (int n = 0; n < 5; n++) CHECK(openint_cursor_next(cur, 1, &item, NULL, NULL) == OPENINT_STATUS_OK);
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL); /* the pages ahead are in flight (and a 429 has paused the listing) */
+        double t0 = tk_now();
+        OpenintStatus st = openint_cursor_next(cur, 1, &item, NULL, &err);
+        expect_step_bounded(st, err, tk_now() - t0, what);
+        openint_error_free(err);
+        /* Again: the page is fetched anew, within the bound too. */
+        err = NULL;
+        t0 = tk_now();
+        st = openint_cursor_next(cur, 1, &item, NULL, &err);
+        snprintf(what, sizeof what, "cursor again, stuck pages %zu", i);
+        expect_step_bounded(st, err, tk_now() - t0, what);
+        openint_error_free(err);
+        t0 = tk_now();
+        openint_cursor_free(cur);
+        CHECKF(tk_now() - t0 < 1 * tk_time_scale(), "freeing the cursor took %.1f s", tk_now() - t0);
+
+        /* openint_page_next likewise. */
+        OpenintPage *page = NULL, *next = NULL;
+        CHECK(openint_client_list(w.org, "listConnections", "{\"limit\":5}", "{\"prefetch\":4}", NULL, &page, NULL) ==
+              OPENINT_STATUS_OK);
+        nanosleep(&ts, NULL);
+        err = NULL;
+        t0 = tk_now();
+        st = openint_page_next(page, 1, &next, &err);
+        snprintf(what, sizeof what, "page_next, stuck pages %zu", i);
+        expect_step_bounded(st, err, tk_now() - t0, what);
+        openint_error_free(err);
+        openint_page_free(next);
+        openint_page_free(page);
+        world_free(&w);
+    }
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
@@ -521,4 +590,6 @@ void suite_hostile(void) {
            test_a_cancel_never_reaches_the_next_call_on_a_pooled_connection);
     tk_run("hostile_fork_with_a_pooled_connection", test_fork_with_a_pooled_connection);
     tk_run("hostile_fork_during_a_prefetched_walk", test_fork_during_a_prefetched_walk);
+    tk_run("hostile_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do",
+           test_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do);
 }
