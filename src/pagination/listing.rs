@@ -5,13 +5,13 @@
 use super::envelope::{PageData, DEFAULT_LIMIT};
 use crate::cancel::CancelToken;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{CallCtx, Gate, Http};
+use crate::http::{Budget, CallCtx, Charge, Gate, Http};
 use crate::operations::Paging;
 use crate::params::{Prepared, RequestOptions};
 use crate::redact::strip_userinfo;
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -19,10 +19,11 @@ use std::time::{Duration, Instant};
 /// How often a step waiting for a page in flight looks at its cancel token.
 const POLL: Duration = Duration::from_millis(10);
 
-/// A page request on its way, with the token that stops it.
+/// A page request on its way, with the token that stops it. Its page, once read, holds its
+/// bytes of the listing's budget until it is taken (or dropped, unread, with the receiver).
 struct InFlight {
     offset: u64,
-    result: Receiver<Result<PageData>>,
+    result: Receiver<Result<(PageData, Option<Charge>)>>,
     cancel: CancelToken,
 }
 
@@ -41,6 +42,11 @@ pub(crate) struct Listing {
     sequential: AtomicBool,
     /// The process whose threads fetch the pages in flight (a forked child has none of them).
     pid: AtomicU32,
+    /// The body bytes the pages fetched ahead may hold at once (`PREFETCH_BUDGET`, or
+    /// `max_body_bytes` if smaller), and the biggest page seen: no more pages are put in flight
+    /// than that many fit in the budget.
+    budget: Arc<Budget>,
+    largest: AtomicU64,
 }
 
 impl Drop for Listing {
@@ -64,7 +70,6 @@ impl Listing {
             .map(CancelToken::child)
             .unwrap_or_default();
         Arc::new(Listing {
-            http,
             base,
             paging,
             opts,
@@ -74,6 +79,9 @@ impl Listing {
             ahead: Mutex::default(),
             sequential: AtomicBool::new(false),
             pid: AtomicU32::new(crate::fork::pid()),
+            budget: Budget::for_listing(&http),
+            largest: AtomicU64::new(0),
+            http,
         })
     }
 
@@ -115,8 +123,9 @@ impl Listing {
             opts,
             cancel,
             gate: Some(&self.gate),
+            budget: None,
         };
-        fetch_page(&self.http, &self.request_at(offset), offset, &ctx)
+        fetch_page(&self.http, &self.request_at(offset), offset, &ctx).map(|(page, _)| page)
     }
 
     /// The first page.
@@ -226,7 +235,13 @@ impl Listing {
             };
             let slice = left.map_or(POLL, |l| l.min(POLL));
             match flight.result.recv_timeout(slice) {
-                Ok(r) => return Ok((r?, true)),
+                // Its bytes go back to the budget: it is the consumer's page now.
+                Ok(Ok((page, _charge))) => return Ok((page, true)),
+                // Left off at the budget (or truly too large: then this fetch says so).
+                Ok(Err(e)) if e.kind() == ErrorKind::BodyTooLarge => {
+                    return Ok((self.fetch_within(offset, over, deadline)?, false))
+                }
+                Ok(Err(e)) => return Err(e),
                 Err(RecvTimeoutError::Timeout) => {
                     if stop.is_some_and(CancelToken::is_cancelled) {
                         flight.cancel.cancel();
@@ -287,6 +302,10 @@ impl Listing {
             return;
         };
         let step = page.page_size();
+        let largest = self
+            .largest
+            .fetch_max(page.text.len() as u64, Ordering::Relaxed)
+            .max(page.text.len() as u64);
         // Offsets known to hold rows. Past them the walk goes on one page at a time (the
         // consumer fetches it), so rows added meanwhile are still listed.
         let known_end = match self.paging {
@@ -296,7 +315,8 @@ impl Listing {
         let mut ahead = self.ahead();
         for i in 0..self.prefetch as u64 {
             let want = next.saturating_add(i.saturating_mul(step));
-            if want >= known_end {
+            // No more ahead than fit in the budget, at the size of the biggest page yet.
+            if want >= known_end || (ahead.len() as u64 + 1).saturating_mul(largest) > self.budget.limit() {
                 break;
             }
             if !ahead.iter().any(|f| f.offset == want) {
@@ -325,6 +345,7 @@ impl Listing {
         let req = self.request_at(offset);
         let opts = self.opts.clone();
         let gate = self.gate.clone();
+        let budget = self.budget.clone();
         let token = cancel.clone();
         // If no thread can be had, `tx` is dropped with the closure and the consumer fetches
         // the page itself when it gets there.
@@ -335,6 +356,7 @@ impl Listing {
                     opts: &opts,
                     cancel: Some(&token),
                     gate: Some(&gate),
+                    budget: Some(&budget),
                 };
                 let _ = tx.send(fetch_page(&http, &req, offset, &ctx));
             });
@@ -346,8 +368,15 @@ impl Listing {
     }
 }
 
-fn fetch_page(http: &Http, req: &Prepared, offset: u64, ctx: &CallCtx) -> Result<PageData> {
+/// The page at `offset`, with what it holds of the listing's budget (fetched ahead).
+fn fetch_page(
+    http: &Http,
+    req: &Prepared,
+    offset: u64,
+    ctx: &CallCtx,
+) -> Result<(PageData, Option<Charge>)> {
     http.send(req, ctx, |resp| {
-        PageData::parse(req, offset, resp.body, resp.meta)
+        let charge = resp.charge;
+        PageData::parse(req, offset, resp.body, resp.meta).map(|page| (page, charge))
     })
 }

@@ -578,6 +578,72 @@ static void test_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do(vo
     }
 }
 
+/* ---- the bytes a listing buffers (issue 18 item 13) ----------------------------------------- */
+
+static int walk_count(OpenintCursor *cur, const char *what) {
+    const char *item = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st;
+    int n = 0;
+    while ((st = openint_cursor_next(cur, 0, &item, NULL, &err)) == OPENINT_STATUS_OK) n++;
+    CHECKF(st == OPENINT_STATUS_END, "%s: %s (%s)", what, tk_status_str(st), openint_error_message(err));
+    openint_error_free(err);
+    return n;
+}
+
+static void test_prefetch_stops_at_its_byte_budget(void) {
+    /* Pages of about 8.6 KB, max_body_bytes 20000: the pages fetched ahead may hold 20000 bytes
+     * (the budget is 16 MiB, or max_body_bytes if smaller), so 2 are in flight, not 8. Before:
+     * prefetch x max_body_bytes could be buffered. */
+    world w;
+    world_new(&w, "{\"seed\":{\"connections\":200}}", "\"max_retries\":0,\"max_body_bytes\":20000");
+    OpenintCursor *cur = NULL;
+    CHECK(openint_client_list_cursor(w.org, "listConnections", "{\"limit\":20}", "{\"prefetch\":8}", NULL, &cur, NULL) ==
+          OPENINT_STATUS_OK);
+    const char *item = NULL;
+    CHECK(openint_cursor_next(cur, 0, &item, NULL, NULL) == OPENINT_STATUS_OK);
+    struct timespec ts = {0, 500 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* what was put in flight has arrived */
+    int requests = tk_scenario_request_count(&w.s);
+    CHECKF(requests == 3, "%d requests after the first page: the first and 2 ahead expected", requests);
+    /* It goes on as the pages are consumed, and lists everything. */
+    int n = 1 + walk_count(cur, "the budgeted walk");
+    CHECKF(n == 200, "listed %d of 200", n);
+    openint_cursor_free(cur);
+    world_free(&w);
+}
+
+static int left_off;
+
+static void on_left_off(void *user_data, uint32_t level, const char *target, const char *message) {
+    (void)user_data;
+    (void)level;
+    (void)target;
+    if (has_text(message, "prefetch budget")) __atomic_add_fetch(&left_off, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_a_page_bigger_than_its_share_is_left_off_and_fetched_again(void) {
+    /* GET /connector pages (about 26 KB each) are put in flight alongside the first, before any
+     * size is known: 7 of them cannot all fit in a 60000-byte budget. Those that would go past
+     * it stop being read, and the consumer fetches them itself: the walk is whole. */
+    world w;
+    world_new(&w, "{}", "\"max_retries\":0,\"max_body_bytes\":60000");
+    left_off = 0;
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_ERROR, on_left_off, NULL, NULL) == OPENINT_STATUS_OK);
+    OpenintCursor *cur = NULL;
+    CHECK(openint_client_list_cursor(w.org, "listConnectors", "{\"limit\":20}", "{\"prefetch\":8}", NULL, &cur, NULL) ==
+          OPENINT_STATUS_OK);
+    int n = walk_count(cur, "the walk past the budget");
+    openint_cursor_free(cur);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+    tk_oracle o;
+    CHECK(tk_oracle_get(171, false, &o));
+    CHECKF(n == o.count, "listed %d of %d", n, o.count);
+    tk_oracle_free(&o);
+    CHECKF(__atomic_load_n(&left_off, __ATOMIC_SEQ_CST) > 0, "no page fetched ahead was left off at the budget");
+    world_free(&w);
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
@@ -592,4 +658,7 @@ void suite_hostile(void) {
     tk_run("hostile_fork_during_a_prefetched_walk", test_fork_during_a_prefetched_walk);
     tk_run("hostile_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do",
            test_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do);
+    tk_run("hostile_prefetch_stops_at_its_byte_budget", test_prefetch_stops_at_its_byte_budget);
+    tk_run("hostile_a_page_bigger_than_its_share_is_left_off_and_fetched_again",
+           test_a_page_bigger_than_its_share_is_left_off_and_fetched_again);
 }
