@@ -48,6 +48,20 @@ pub(super) fn read_body(
             reader.read_to_end(&mut buf).map_err(ureq::Error::from)?;
         }
         Some(charge) => {
+            if let Some(len) = hint.filter(|&len| len <= limit) {
+                // A known length is charged at once, into a buffer of that size (no copies
+                // as it grows). ureq frames the body by it: no more can arrive.
+                if !charge.grow(len) {
+                    return Ok((Vec::new(), BodyRead::OverBudget));
+                }
+                buf = Vec::with_capacity(len as usize + 1);
+                reader.read_to_end(&mut buf).map_err(ureq::Error::from)?;
+                let extra = (buf.len() as u64).saturating_sub(len);
+                if extra > 0 && !charge.grow(extra) {
+                    return Ok((Vec::new(), BodyRead::OverBudget));
+                }
+                return Ok(within(buf, limit));
+            }
             let mut chunk = vec![0u8; CHARGED_CHUNK];
             loop {
                 let n = match reader.read(&mut chunk) {
@@ -63,11 +77,15 @@ pub(super) fn read_body(
             }
         }
     }
+    Ok(within(buf, limit))
+}
+
+fn within(mut buf: Vec<u8>, limit: u64) -> (Vec<u8>, BodyRead) {
     if buf.len() as u64 > limit {
         buf.truncate(limit as usize);
-        return Ok((buf, BodyRead::OverLimit));
+        return (buf, BodyRead::OverLimit);
     }
-    Ok((buf, BodyRead::Whole))
+    (buf, BodyRead::Whole)
 }
 
 impl Http {
