@@ -103,6 +103,11 @@ check_header() {
         rm -f "$fresh"; return 1
     fi
     rm -f "$fresh"
+    # The Go module carries its own copy (it must build on its own).
+    if ! cmp -s "$REPO/include/openint.h" "$REPO/bindings/go/internal/native/include/openint.h"; then
+        echo "bindings/go/internal/native/include/openint.h differs from include/openint.h: copy it over and commit it" >&2
+        return 1
+    fi
 }
 
 # Starts the local server unless OPENINT_BASE_URL points elsewhere; sets OPENINT_BASE_URL.

@@ -277,11 +277,11 @@ OpenintStatus openint_client_call_with(const struct OpenintClient *client,
                                        struct OpenintError **err_out);
 
 // The raw escape hatch, for endpoints the table does not know yet: `method` ("GET", "POST",
-// "PUT" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
-// URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of strings,
-// numbers, booleans or arrays; false is left out, arrays are comma-joined), `body_json` (NULL
-// or an object; every non-GET
-// sends at least `{}`). Same auth, retries (a raw POST counts as creating something),
+// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1",
+// already URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of
+// strings, numbers, booleans or arrays; false is left out, arrays are comma-joined),
+// `body_json` (NULL or an object; every non-GET sends at least `{}`). Same auth, retries (a raw
+// POST or PATCH counts as creating something),
 // redirects, limits and errors as every other call.
 OpenintStatus openint_client_request(const struct OpenintClient *client,
                                      const char *method,
@@ -550,6 +550,22 @@ uint32_t openint_error_retries(const struct OpenintError *error);
 
 // Frees an error. NULL is a no-op.
 void openint_error_free(struct OpenintError *error);
+
+// The first value of header `name` (case-insensitive) of the answer an API status error is
+// about (say `retry-after` or a rate-limit header), or NULL (other errors have none).
+// Borrowed from the error.
+const char *openint_error_header(const struct OpenintError *error, const char *name);
+
+// How many headers the answer of an API status error had (0 for other errors and NULL).
+size_t openint_error_header_count(const struct OpenintError *error);
+
+// Header `index` of an API status error's answer (0-based, in arrival order; names
+// lowercased): writes its name and value, borrowed from the error, and returns true; false
+// when `index` is out of range.
+bool openint_error_header_at(const struct OpenintError *error,
+                             size_t index,
+                             const char **name_out,
+                             const char **value_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -182,6 +182,12 @@ class Error : public std::runtime_error {
     /// The error body (at most 64 KiB), empty when none.
     std::string_view body() const noexcept { return detail::view(openint_error_body(raw_.get())); }
     std::string_view request_id() const noexcept { return detail::view(openint_error_request_id(raw_.get())); }
+    /// The first value of header `name` (any case) of an API status error's answer (say
+    /// retry-after), or nullopt; other errors have none.
+    std::optional<std::string_view> header(std::string_view name) const {
+        if (!raw_ || name.find('\0') != std::string_view::npos) return std::nullopt;
+        return detail::maybe(openint_error_header(raw_.get(), std::string(name).c_str()));
+    }
     /// The method and URL of the failed request; empty when no request was made.
     std::string_view method() const noexcept { return detail::view(openint_error_method(raw_.get())); }
     std::string_view url() const noexcept { return detail::view(openint_error_url(raw_.get())); }

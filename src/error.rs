@@ -95,6 +95,9 @@ pub struct ErrorInner {
     code: Option<String>,
     body: Option<String>,
     request_id: Option<String>,
+    /// The headers of the answer an API status error is about (lowercased names, in arrival
+    /// order); empty for other errors.
+    headers: Vec<(String, String)>,
     retries: u32,
     /// The request that failed (`GET`, `https://api.openint.dev/v1/connection/...`), when one
     /// was made. The URL never carries credentials.
@@ -129,6 +132,7 @@ impl Error {
             code: None,
             body: None,
             request_id: None,
+            headers: Vec::new(),
             retries: 0,
             method: None,
             url: None,
@@ -159,6 +163,7 @@ impl Error {
             code,
             body: Some(body),
             request_id,
+            headers: Vec::new(),
             retries: 0,
             method: None,
             url: None,
@@ -193,6 +198,13 @@ impl Error {
         self
     }
 
+    /// Keeps the headers of the error answer (what `Retry-After`, rate-limit or tracing headers
+    /// the server sent), for callers that read them as they would a response's.
+    pub(crate) fn with_headers(mut self, headers: Vec<(String, String)>) -> Error {
+        self.headers = headers;
+        self
+    }
+
     pub(crate) fn with_retries(mut self, retries: u32) -> Error {
         self.retries = retries;
         self
@@ -220,6 +232,9 @@ impl Error {
         {
             scrub(field);
         }
+        for (_, value) in &mut inner.headers {
+            scrub(value);
+        }
         self
     }
 
@@ -246,6 +261,18 @@ impl Error {
     /// The `x-request-id` (or `request-id`) response header, when present.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+    /// The headers of the answer an API status error is about (lowercased names, in arrival
+    /// order); empty for other errors.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+    /// The first value of a header of the error answer, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// How many retries were made before giving up.
     pub fn retries(&self) -> u32 {
@@ -400,7 +427,12 @@ mod tests {
             r#"{"message":"bad token sk_live_123","code":"UNAUTHORIZED"}"#.into(),
             None,
         )
+        .with_headers(vec![(
+            "www-authenticate".into(),
+            "Bearer sk_live_123".into(),
+        )])
         .redacted(&["sk_live_123"]);
+        assert_eq!(e.header("WWW-Authenticate"), Some("Bearer [REDACTED]"));
         assert!(!e.message().contains("sk_live_123"));
         assert!(!e.body().unwrap().contains("sk_live_123"));
         assert!(!e.to_string().contains("sk_live_123"));

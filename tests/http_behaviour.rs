@@ -87,6 +87,9 @@ fn every_status_maps_to_its_kind_with_message_code_body_and_request_id() {
         assert!(!e.message().is_empty());
         assert!(e.body().unwrap().contains("\"message\""));
         assert_eq!(e.request_id(), Some(format!("req_{status}").as_str()));
+        // Every header of the error answer, by any case.
+        assert_eq!(e.header("X-Request-Id"), e.request_id());
+        assert!(e.header("content-type").is_some() && e.headers().len() >= 2);
     }
     let s = scenario(json!({"status": 404, "error_headers": {"request-id": "alt-1"}}));
     let e = first_page(&s.client()).err().unwrap();

@@ -582,3 +582,37 @@ fn responses_carry_status_headers_request_id_and_retries() {
     assert_eq!(e.request_id(), Some("req_404"));
     assert!(e.to_string().contains("(request id req_404)"), "{e}");
 }
+
+#[test]
+fn operations_without_a_body_send_what_the_server_needs() {
+    let s = seeded(2);
+    let c = s.org_client();
+    let conns = c
+        .list_connections(&ListConnectionsParams::new().limit(2))
+        .unwrap();
+    let (a, b) = (&conns.items()[0].id, &conns.items()[1].id);
+    let last = || s.requests().pop().unwrap();
+    // checkConnection: a POST with neither body nor Content-Type, which the server reads as {}.
+    c.check_connection(a).unwrap();
+    let req = last();
+    assert_eq!(
+        (req["method"].as_str(), req["body"].as_str()),
+        (Some("POST"), Some(""))
+    );
+    assert!(req["headers"].get("content-type").is_none(), "{req}");
+    // The deletes: no body, but the Content-Type without which the server crashes on a DELETE.
+    assert_eq!(&c.delete_connection(b).unwrap().id, b);
+    let req = last();
+    assert_eq!(
+        (req["method"].as_str(), req["body"].as_str()),
+        (Some("DELETE"), Some(""))
+    );
+    assert_eq!(req["headers"]["content-type"], "application/json");
+    let cfg = c
+        .create_connector_config(&CreateConnectorConfigParams::new().connector_name("toggl"))
+        .unwrap();
+    assert_eq!(c.delete_connector_config(&cfg.id).unwrap().id, cfg.id);
+    let req = last();
+    assert_eq!(req["body"].as_str(), Some(""));
+    assert_eq!(req["headers"]["content-type"], "application/json");
+}

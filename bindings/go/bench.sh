@@ -14,6 +14,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 (cd "$repo" && cargo build --release --quiet -p openint -p openint-testserver)
+bash "$here/test.sh" --link-only # cargo's archive where link.go looks for it
 export OPENINT_TESTSERVER="${OPENINT_TESTSERVER:-$repo/target/release/openint-testserver}"
 cd "$here"
 

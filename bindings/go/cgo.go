@@ -172,6 +172,11 @@ func takeError(status C.OpenintStatus, e *C.OpenintError) *Error {
 	err.Method = optString(C.openint_error_method(e))
 	err.URL = optString(C.openint_error_url(e))
 	err.Retries = int(C.openint_error_retries(e))
+	if n := C.openint_error_header_count(e); n > 0 {
+		err.Header = readHeaders(n, func(i C.size_t, name, value **C.char) bool {
+			return bool(C.openint_error_header_at(e, i, name, value))
+		})
+	}
 	return err
 }
 
@@ -269,17 +274,24 @@ func readResponse(resp *C.OpenintResponse) *Response {
 		StatusCode: int(C.openint_response_status(resp)),
 		RequestID:  optString(C.openint_response_request_id(resp)),
 		Retries:    int(C.openint_response_retries(resp)),
-		Header:     http.Header{},
-	}
-	n := C.openint_response_header_count(resp)
-	for i := C.size_t(0); i < n; i++ {
-		var name, value *C.char
-		if !C.openint_response_header_at(resp, i, &name, &value) {
-			break
-		}
-		r.Header.Add(C.GoString(name), C.GoString(value))
+		Header: readHeaders(C.openint_response_header_count(resp), func(i C.size_t, name, value **C.char) bool {
+			return bool(C.openint_response_header_at(resp, i, name, value))
+		}),
 	}
 	return r
+}
+
+// readHeaders copies the n headers of a response or error handle that at reads by index.
+func readHeaders(n C.size_t, at func(i C.size_t, name, value **C.char) bool) http.Header {
+	h := make(http.Header, int(n))
+	for i := C.size_t(0); i < n; i++ {
+		var name, value *C.char
+		if !at(i, &name, &value) {
+			break
+		}
+		h.Add(C.GoString(name), C.GoString(value))
+	}
+	return h
 }
 
 // cPage is an OpenintPage pointer.

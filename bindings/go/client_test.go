@@ -13,7 +13,7 @@ import (
 )
 
 func TestVersionMatchesCargoToml(t *testing.T) {
-	toml, err := os.ReadFile("../../Cargo.toml")
+	toml, err := os.ReadFile(repoPath(t, "Cargo.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

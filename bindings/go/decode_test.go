@@ -89,7 +89,7 @@ type transcriptEntry struct {
 
 func transcript(t testing.TB) []transcriptEntry {
 	t.Helper()
-	f, err := os.Open("../../tests/data/openint/fixtures/v1-transcript.jsonl")
+	f, err := os.Open(repoPath(t, "tests/data/openint/fixtures/v1-transcript.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 func TestDecoderAgreesWithEncodingJSONOnConnectors(t *testing.T) {
 	t.Parallel()
 	for _, f := range []string{"connectors-v1.json", "connectors-v1-expand-schemas.json"} {
-		page, err := os.ReadFile("../../tests/data/openint/fixtures/" + f)
+		page, err := os.ReadFile(repoPath(t, "tests/data/openint/fixtures/"+f))
 		if err != nil {
 			t.Fatal(err)
 		}

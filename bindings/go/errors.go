@@ -3,6 +3,7 @@ package openint
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -99,9 +100,12 @@ type Error struct {
 	Code       string // the server's machine-readable code, e.g. "NOT_FOUND", when sent
 	Body       string // the raw body of an API status error (at most its first 64 KiB)
 	RequestID  string // the x-request-id (or request-id) response header, when sent
-	Retries    int    // retries made before giving up
-	Method     string // the HTTP method of the failed request, when one was made
-	URL        string // the URL of the failed request (never with credentials), when one was made
+	// Header holds the headers of an API status error's answer (Retry-After, rate-limit
+	// headers; canonical names, as net/http keeps them); nil for other errors.
+	Header  http.Header
+	Retries int    // retries made before giving up
+	Method  string // the HTTP method of the failed request, when one was made
+	URL     string // the URL of the failed request (never with credentials), when one was made
 
 	// display is the library's one-line form of the error (status, code, message, request,
 	// request id, retries); errors made in Go leave it empty.

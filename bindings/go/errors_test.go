@@ -78,6 +78,9 @@ func TestStatusMapping(t *testing.T) {
 			if e.RequestID != "req_"+fmt.Sprint(tc.status) || !strings.Contains(err.Error(), e.RequestID) {
 				t.Fatalf("request id %q, error %q", e.RequestID, err)
 			}
+			if e.Header.Get("X-Request-Id") != e.RequestID || e.Header.Get("Content-Type") == "" {
+				t.Fatalf("the error answer's headers: %v", e.Header)
+			}
 			if !strings.Contains(err.Error(), fmt.Sprintf("HTTP %d %s", tc.status, e.Code)) {
 				t.Fatalf("Error() = %q", err)
 			}

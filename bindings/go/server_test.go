@@ -36,6 +36,12 @@ func runWithServer(m *testing.M) int {
 	bin := os.Getenv("OPENINT_TESTSERVER")
 	if bin == "" {
 		bin = filepath.Join("..", "..", "target", "release", "openint-testserver")
+		if _, err := os.Stat(filepath.Join("..", "..", "Cargo.toml")); err != nil {
+			// A copy of the module on its own (no repository around it): the tests that
+			// need the server skip (see admin); set OPENINT_TESTSERVER to run them.
+			fmt.Fprintln(os.Stderr, "no local test server (set OPENINT_TESTSERVER): the tests that need it skip")
+			return m.Run()
+		}
 	}
 	cmd := exec.Command(bin, "--port", "0", "--exit-on-stdin-eof")
 	cmd.Stderr = os.Stderr
@@ -119,6 +125,9 @@ var adminClient = &http.Client{Timeout: 60 * time.Second}
 
 func admin(t testing.TB, method, path string, body any) []byte {
 	t.Helper()
+	if server.AdminURL == "" {
+		t.Skip("no local test server: a copy of the module on its own (set OPENINT_TESTSERVER)")
+	}
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)

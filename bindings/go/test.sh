@@ -3,7 +3,8 @@
 # go vet, staticcheck, go test -race, and go test under GOEXPERIMENT=cgocheck2 (when the
 # toolchain has it), each test run summarised as "N passed, N failed, N skipped".
 # Run from anywhere; CI calls it as `bash bindings/go/test.sh`. Extra arguments go to both
-# `go test` runs (e.g. ./test.sh -run TestRetries).
+# `go test` runs (e.g. ./test.sh -run TestRetries). `test.sh --link-only` only builds the
+# library and links it where link.go looks (for .ci/demo and bench.sh).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +24,20 @@ apt_install() {
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# link.go links internal/native/<os>_<arch>/libopenint.a, which only release versions of the
+# module carry: in the repository it is a link to cargo's build (ignored by git), so the tests
+# run the very link.go a user gets. A committed archive (a release checkout) is left alone.
+link_archive() {
+	local native
+	native="$here/internal/native/$(go env GOOS)_$(go env GOARCH)"
+	[ -d "$native" ] || { say "no prebuilt-archive folder for this platform ($native): use -tags openint_system"; exit 1; }
+	if git -C "$here" ls-files --error-unmatch "$native/libopenint.a" >/dev/null 2>&1; then
+		say "using the committed $native/libopenint.a"
+	else
+		ln -sfn "$repo/target/release/libopenint.a" "$native/libopenint.a"
+	fi
+}
+
 # cgo and the race detector need a C compiler; the library needs cargo/rustc (rust-version 1.80).
 command -v gcc >/dev/null || apt_install gcc libc6-dev
 if ! command -v cargo >/dev/null; then
@@ -32,6 +47,12 @@ fi
 # proxy (GOTOOLCHAIN=auto, the default). The module's one dependency (JSON v2) comes from the
 # Go module proxy too, checked against go.sum.
 command -v go >/dev/null || apt_install golang-go
+
+if [ "${1:-}" = --link-only ]; then
+	(cd "$repo" && cargo build --release --quiet -p openint)
+	link_archive
+	exit 0
+fi
 
 # staticcheck from the Go module proxy, the release for this toolchain (go.mod asks for 1.26,
 # which staticcheck 2026.2.2 supports), installed once into a cache directory outside the
@@ -49,6 +70,8 @@ say "building libopenint and openint-testserver (cargo build --release)"
 export OPENINT_TESTSERVER="${OPENINT_TESTSERVER:-$repo/target/release/openint-testserver}"
 export CGO_ENABLED=1
 cd "$here"
+
+link_archive
 
 say "go vet ./..."
 go vet ./...

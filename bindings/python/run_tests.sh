@@ -21,11 +21,12 @@ packages=(-p openint)
 if [ ! -x "$VENV/bin/python" ]; then
   "$PYTHON" -m venv "$VENV"
 fi
-# setuptools >= 70.1 builds the wheel in test_packaging.py without the `wheel` package.
-# pyright (from PyPI; it fetches its Node package from npm on first run) type-checks like mypy.
-if ! "$VENV/bin/python" -c "import pytest, mypy, pydantic, pyright; from setuptools.command.bdist_wheel import bdist_wheel" 2>/dev/null; then
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=70.1" \
-    "mypy>=1.10,<2" "pydantic>=2.10,<3" "pyright==1.1.399"
+# setuptools >= 70.1 builds the wheel in test_packaging.py without the `wheel` package;
+# setuptools-rust runs cargo for it (pyproject.toml's build requirements). pyright (from PyPI;
+# it fetches its Node package from npm on first run) type-checks like mypy.
+if ! "$VENV/bin/python" -c "import pytest, mypy, pydantic, pyright, setuptools_rust; from setuptools.command.bdist_wheel import bdist_wheel" 2>/dev/null; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "pytest>=8,<10" "setuptools>=77" \
+    "setuptools-rust>=1.13,<2" "mypy>=1.10,<2" "pydantic>=2.10,<3" "pyright==1.1.399"
 fi
 
 # The official SDK (its import name is also `openint`) in its own venv: tests/test_dropin.py

@@ -141,11 +141,11 @@ pub unsafe extern "C" fn openint_client_call_with(
 }
 
 /// The raw escape hatch, for endpoints the table does not know yet: `method` ("GET", "POST",
-/// "PUT" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
-/// URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of strings,
-/// numbers, booleans or arrays; false is left out, arrays are comma-joined), `body_json` (NULL
-/// or an object; every non-GET
-/// sends at least `{}`). Same auth, retries (a raw POST counts as creating something),
+/// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1",
+/// already URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of
+/// strings, numbers, booleans or arrays; false is left out, arrays are comma-joined),
+/// `body_json` (NULL or an object; every non-GET sends at least `{}`). Same auth, retries (a raw
+/// POST or PATCH counts as creating something),
 /// redirects, limits and errors as every other call.
 #[no_mangle]
 pub unsafe extern "C" fn openint_client_request(

@@ -2,9 +2,10 @@
 //! request and retries of a failed call.
 
 use super::boundary::{c_string, free_handle, ErrorHandle};
+use super::response::CHeaders;
 use super::status::OpenintStatus;
 use crate::Error;
-use libc::c_char;
+use libc::{c_char, size_t};
 use std::ffi::CString;
 
 /// An error. Immutable; may be read from any thread.
@@ -15,6 +16,7 @@ pub struct OpenintError {
     code: Option<CString>,
     body: Option<CString>,
     request_id: Option<CString>,
+    headers: CHeaders,
     method: Option<CString>,
     url: Option<CString>,
 }
@@ -27,6 +29,7 @@ impl ErrorHandle for OpenintError {
             code: error.code().map(c_string),
             body: error.body().map(c_string),
             request_id: error.request_id().map(c_string),
+            headers: CHeaders::new(error.headers()),
             method: error.method().map(c_string),
             url: error.url().map(c_string),
             error,
@@ -118,4 +121,38 @@ pub unsafe extern "C" fn openint_error_retries(error: *const OpenintError) -> u3
 #[no_mangle]
 pub unsafe extern "C" fn openint_error_free(error: *mut OpenintError) {
     free_handle(error)
+}
+
+/// The first value of header `name` (case-insensitive) of the answer an API status error is
+/// about (say `retry-after` or a rate-limit header), or NULL (other errors have none).
+/// Borrowed from the error.
+#[no_mangle]
+pub unsafe extern "C" fn openint_error_header(
+    error: *const OpenintError,
+    name: *const c_char,
+) -> *const c_char {
+    error
+        .as_ref()
+        .map_or(std::ptr::null(), |e| e.headers.get(name))
+}
+
+/// How many headers the answer of an API status error had (0 for other errors and NULL).
+#[no_mangle]
+pub unsafe extern "C" fn openint_error_header_count(error: *const OpenintError) -> size_t {
+    error.as_ref().map_or(0, |e| e.headers.len())
+}
+
+/// Header `index` of an API status error's answer (0-based, in arrival order; names
+/// lowercased): writes its name and value, borrowed from the error, and returns true; false
+/// when `index` is out of range.
+#[no_mangle]
+pub unsafe extern "C" fn openint_error_header_at(
+    error: *const OpenintError,
+    index: size_t,
+    name_out: *mut *const c_char,
+    value_out: *mut *const c_char,
+) -> bool {
+    error
+        .as_ref()
+        .is_some_and(|e| e.headers.at(index, name_out, value_out))
 }

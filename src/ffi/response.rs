@@ -9,7 +9,7 @@ use std::ffi::{CStr, CString};
 /// may be read from any thread. Pages lend one with `openint_page_response`.
 pub struct OpenintResponse {
     status: u16,
-    headers: Vec<(CString, CString)>,
+    headers: CHeaders,
     request_id: Option<CString>,
     retries: u32,
     method: CString,
@@ -33,11 +33,7 @@ impl OpenintResponse {
     pub(super) fn new(meta: &ResponseMeta, body: ResponseBody) -> OpenintResponse {
         OpenintResponse {
             status: meta.status,
-            headers: meta
-                .headers
-                .iter()
-                .map(|(k, v)| (c_string(k), c_string(v)))
-                .collect(),
+            headers: CHeaders::new(&meta.headers),
             request_id: meta.request_id.as_deref().map(c_string),
             retries: meta.retries,
             method: c_string(meta.method),
@@ -53,6 +49,56 @@ impl OpenintResponse {
             // SAFETY: see ResponseBody::Page.
             ResponseBody::Page(p, len) => unsafe { std::slice::from_raw_parts(*p, *len) },
         }
+    }
+}
+
+/// Response headers as C strings (lowercased names, in arrival order), for the response and
+/// error handles.
+pub(super) struct CHeaders(Vec<(CString, CString)>);
+
+impl CHeaders {
+    pub(super) fn new(headers: &[(String, String)]) -> CHeaders {
+        CHeaders(
+            headers
+                .iter()
+                .map(|(k, v)| (c_string(k), c_string(v)))
+                .collect(),
+        )
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The first value of `name` (case-insensitive; NULL gives NULL), or NULL.
+    pub(super) unsafe fn get(&self, name: *const c_char) -> *const c_char {
+        let Some(name) = name.as_ref() else {
+            return std::ptr::null();
+        };
+        let name = CStr::from_ptr(name).to_bytes();
+        self.0
+            .iter()
+            .find(|(k, _)| k.as_bytes().eq_ignore_ascii_case(name))
+            .map_or(std::ptr::null(), |(_, v)| v.as_ptr())
+    }
+
+    /// Writes header `index`'s name and value where asked; false when out of range.
+    pub(super) unsafe fn at(
+        &self,
+        index: size_t,
+        name_out: *mut *const c_char,
+        value_out: *mut *const c_char,
+    ) -> bool {
+        let Some((k, v)) = self.0.get(index) else {
+            return false;
+        };
+        if !name_out.is_null() {
+            *name_out = k.as_ptr();
+        }
+        if !value_out.is_null() {
+            *value_out = v.as_ptr();
+        }
+        true
     }
 }
 
@@ -95,14 +141,9 @@ pub unsafe extern "C" fn openint_response_header(
     response: *const OpenintResponse,
     name: *const c_char,
 ) -> *const c_char {
-    let (Some(r), Some(name)) = (response.as_ref(), name.as_ref()) else {
-        return std::ptr::null();
-    };
-    let name = CStr::from_ptr(name).to_bytes();
-    r.headers
-        .iter()
-        .find(|(k, _)| k.as_bytes().eq_ignore_ascii_case(name))
-        .map_or(std::ptr::null(), |(_, v)| v.as_ptr())
+    response
+        .as_ref()
+        .map_or(std::ptr::null(), |r| r.headers.get(name))
 }
 
 /// How many headers the response has (repeated names count once each).
@@ -120,16 +161,9 @@ pub unsafe extern "C" fn openint_response_header_at(
     name_out: *mut *const c_char,
     value_out: *mut *const c_char,
 ) -> bool {
-    let Some((k, v)) = response.as_ref().and_then(|r| r.headers.get(index)) else {
-        return false;
-    };
-    if !name_out.is_null() {
-        *name_out = k.as_ptr();
-    }
-    if !value_out.is_null() {
-        *value_out = v.as_ptr();
-    }
-    true
+    response
+        .as_ref()
+        .is_some_and(|r| r.headers.at(index, name_out, value_out))
 }
 
 /// The `x-request-id` (or `request-id`) header, or NULL. Borrowed from the response.

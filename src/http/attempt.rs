@@ -156,8 +156,9 @@ impl Http {
                 text = crate::redact::redact_cut(&text, &self.secrets).into_owned();
                 text.push_str(&format!("... (cut at {MAX_ERROR_BODY} bytes)"));
             }
-            let mut error =
-                Error::from_status(status, text, request_id).with_request(method.as_str(), &shown);
+            let mut error = Error::from_status(status, text, request_id)
+                .with_headers(headers)
+                .with_request(method.as_str(), &shown);
             if status == 404 && !self.cfg.base_url.trim_end_matches('/').ends_with("/v1") {
                 let hint = format!(
                     "{} (the base URL {} does not end in /v1: it must include the API version, e.g. https://api.openint.dev/v1)",

@@ -121,10 +121,18 @@ pub(crate) fn prepare(
     )?;
     no_body_on_get(op.id, op.method, opts)?;
     check_url_length(op.id, &path, &query)?;
-    let body = (op.method != Method::Get).then(|| {
-        body.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
-        serde_json::to_vec(&Value::Object(body)).unwrap_or_else(|_| b"{}".to_vec())
-    });
+    // An operation with a body sends at least `{}`; one without sends none, but a DELETE keeps
+    // its Content-Type through an empty body (see `Body::None`). Extra fields make a body.
+    let body = match op.method {
+        Method::Get => None,
+        _ if op.body == Body::None && opts.extra_body.is_empty() => {
+            (op.method == Method::Delete).then(Vec::new)
+        }
+        _ => {
+            body.extend(opts.extra_body.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Some(serde_json::to_vec(&Value::Object(body)).unwrap_or_else(|_| b"{}".to_vec()))
+        }
+    };
     Ok(Prepared {
         method: op.method,
         path,
@@ -146,7 +154,7 @@ pub(crate) fn prepare_raw(
 ) -> Result<Prepared> {
     let m = Method::parse(method).ok_or_else(|| {
         Error::invalid(format!(
-            "raw request: method {} is not one of GET, POST, PUT, DELETE",
+            "raw request: method {} is not one of GET, POST, PUT, PATCH, DELETE",
             shown(method)
         ))
     })?;
@@ -217,8 +225,9 @@ pub(crate) fn prepare_raw(
         path: path.to_string(),
         query: q,
         body,
-        // The table does not know this endpoint: retry it only if it cannot create anything.
-        retry: if m == Method::Post {
+        // The table does not know this endpoint: retry it only if it cannot create anything
+        // (POST and PATCH are not idempotent).
+        retry: if matches!(m, Method::Post | Method::Patch) {
             Retry::CreatesResource
         } else {
             Retry::Safe

@@ -5,12 +5,14 @@
 //! The encoding rules come from the recorded server (docs/API-BEHAVIOUR.md): path parameters are
 //! percent-encoded; query arrays are comma-joined (bracket keys are silently ignored by the
 //! server) and never sent empty; booleans are sent only when true (the server reads `false` as
-//! true); every non-GET request carries `Content-Type: application/json` and a JSON object body,
-//! at least `{}` (without them the server crashes or answers PARSE_ERROR). `extra_query` follows
-//! the boolean rule for every boolean the table knows. Refused before any request, naming what
-//! is wrong: a path parameter `.` or `..` (a dot segment moves the request), path parameters over
-//! 4096 bytes and query values over 8192 (a URL of megabytes), `extra_body` on a GET (it would be
-//! dropped), framing headers (`Host`, `Content-Length`, ...) and header values over 8192 bytes.
+//! true); a request whose operation has a body carries `Content-Type: application/json` and a
+//! JSON object, at least `{}` (without them the server crashes or answers PARSE_ERROR); one
+//! without sends none, except that a DELETE keeps the Content-Type (see `Body::None`).
+//! `extra_query` follows the boolean rule for every boolean the table knows. Refused before any
+//! request, naming what is wrong: a path parameter `.` or `..` (a dot segment moves the request),
+//! path parameters over 4096 bytes and query values over 8192 (a URL of megabytes), `extra_body`
+//! on a GET (it would be dropped), framing headers (`Host`, `Content-Length`, ...) and header
+//! values over 8192 bytes.
 
 mod args;
 mod check;

@@ -76,8 +76,30 @@ fn bodies_keep_given_fields_and_nullable_nulls() {
     let body: Value = serde_json::from_slice(p.body.as_ref().unwrap()).unwrap();
     assert_eq!(body, json!({"item_id": "i", "n": [1]}));
     assert_eq!(p.retry, Retry::CreatesResource);
-    let p = prep("deleteConnection", json!({"id": "conn_x"})).unwrap();
-    assert_eq!(p.body.as_deref(), Some(&b"{}"[..]));
+}
+
+#[test]
+fn operations_without_a_body_in_the_spec_send_none() {
+    // checkConnection: a POST with neither body nor Content-Type (the server reads it as {}).
+    let p = prep("checkConnection", json!({"id": "conn_x"})).unwrap();
+    assert_eq!(p.body, None);
+    // The deletes: an empty body, so the Content-Type the server needs on a DELETE is sent.
+    for (op, id) in [
+        ("deleteConnection", "conn_x"),
+        ("deleteConnectorConfig", "ccfg_x"),
+    ] {
+        let p = prep(op, json!({ "id": id })).unwrap();
+        assert_eq!(p.body.as_deref(), Some(&b""[..]), "{op}");
+    }
+    // Extra body fields make a body.
+    let o = RequestOptions::new().body_field("note", json!(1));
+    let p = prepare(
+        operation("checkConnection").unwrap(),
+        json!({"id": "conn_x"}).as_object().unwrap().clone(),
+        &o,
+    )
+    .unwrap();
+    assert_eq!(p.body.as_deref(), Some(&br#"{"note":1}"#[..]));
 }
 
 #[test]
@@ -261,8 +283,14 @@ fn raw_requests_are_checked_too() {
     let p = prepare_raw("POST", "/x/y", Map::new(), None, &o).unwrap();
     assert_eq!(p.body.as_deref(), Some(&b"{}"[..]));
     assert_eq!(p.retry, Retry::CreatesResource);
+    let p = prepare_raw("PATCH", "/x/y", Map::new(), None, &o).unwrap();
+    assert_eq!(
+        (p.method.as_str(), p.retry),
+        ("PATCH", Retry::CreatesResource)
+    );
     for (m, path, needle) in [
-        ("PATCH", "/x", "method"),
+        ("OPTIONS", "/x", "method"),
+        ("patch", "/x", "method"),
         ("GET", "x", "start with '/'"),
         ("GET", "/a b", "URL-encoded"),
         ("GET", "/a?b=1", "query object"),

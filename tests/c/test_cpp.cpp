@@ -207,7 +207,7 @@ void test_bad_input_fails_before_any_request() {
          "max_retries"},
         {"an Authorization header not allowed", c.try_call("health", {}, openint::CallOptions().header("Authorization", "x")),
          "Authorization"},
-        {"a bad method", c.try_request("PATCH", "/health"), "PATCH"},
+        {"a bad method", c.try_request("TRACE", "/health"), "TRACE"},
         {"a NUL in a path", c.try_request("GET", std::string_view("/a\0b", 4)), "NUL"},
         {"NaN in a raw query", c.try_request("GET", "/connection", {{"limit", NAN}}), "query"},
     };
@@ -232,6 +232,9 @@ void test_errors() {
     CHECKF(!e->message().empty() && contains(e->body(), e->message()), "message %.*s", (int)e->message().size(),
            e->message().data());
     CHECK(e->request_id() == "req_cpp_404");
+    CHECK(e->header("X-Request-ID") == std::optional<std::string_view>("req_cpp_404"));
+    CHECK(e->header("content-type").has_value() && !e->header("x-absent"));
+    CHECK(!openint::Error(Status::invalid_argument, "local").header("content-type"));
     CHECK(e->method() == "GET");
     CHECKF(contains(e->url(), "/connection/conn_missing"), "url %.*s", (int)e->url().size(), e->url().data());
     CHECK(e->retries() == 0);

@@ -94,6 +94,29 @@ static void test_retries_and_request_ids(void) {
     openint_error_free(e);
     world_free(&w);
 
+    /* The error answer's headers, as a response's: by name (any case) and by index. */
+    world_new(&w, "{\"fail\":{\"times\":1,\"status\":429,\"headers\":{\"Retry-After\":\"7\",\"X-RateLimit-Remaining\":\"0\"}}}",
+              "\"max_retries\":0");
+    e = call_fails(w.org, "viewer", NULL, OPENINT_STATUS_RATE_LIMITED, 429);
+    CHECK(has_text(openint_error_header(e, "retry-after"), "7"));
+    CHECK(has_text(openint_error_header(e, "X-RATELIMIT-REMAINING"), "0"));
+    CHECK(openint_error_header(e, "x-absent") == NULL && openint_error_header(e, NULL) == NULL);
+    size_t nh = openint_error_header_count(e);
+    bool saw_retry_after = false;
+    for (size_t i = 0; i < nh; i++) {
+        const char *k = NULL, *v = NULL;
+        CHECK(openint_error_header_at(e, i, &k, &v) && k && v);
+        if (k && v && strcmp(k, "retry-after") == 0) saw_retry_after = strcmp(v, "7") == 0;
+    }
+    CHECKF(nh >= 2 && saw_retry_after, "%zu headers", nh);
+    CHECK(!openint_error_header_at(e, nh, NULL, NULL));
+    openint_error_free(e);
+    world_free(&w);
+
+    /* Errors made before any answer have no headers; NULL is safe. */
+    CHECK(openint_error_header_count(NULL) == 0 && openint_error_header(NULL, "a") == NULL);
+    CHECK(!openint_error_header_at(NULL, 0, NULL, NULL));
+
     /* error_headers: on every error answer; `request-id` is read too. */
     world_new(&w, "{\"error_headers\":{\"request-id\":\"rid_404\"}}", NULL);
     e = call_fails(w.org, "getConnection", "{\"id\":\"conn_none_1\"}", OPENINT_STATUS_NOT_FOUND, 404);
@@ -185,12 +208,26 @@ static void test_raw_request(void) {
            "a raw DELETE sends {} as JSON: %s", tk_log_str(del, "body"));
     cJSON_Delete(log);
 
+    /* PATCH goes out too (for endpoints the table does not know; the server has none: 404). */
+    r = SENT(OpenintResponse);
+    err = NULL;
+    st = openint_client_request(w.org, "PATCH", "/customer", NULL, "{\"id\":\"cus_p\"}", NULL, NULL, &r, &err);
+    CHECKF(st == OPENINT_STATUS_NOT_FOUND && openint_error_http_status(err) == 404, "raw PATCH: %d", (int)st);
+    CHECK(has_text(openint_error_method(err), "PATCH"));
+    openint_error_free(err);
+    log = tk_scenario_requests(&w.s);
+    cJSON *patch = cJSON_GetArrayItem(log, cJSON_GetArraySize(log) - 1);
+    CHECKF(has_text(tk_log_str(patch, "method"), "PATCH") && has_text(tk_log_str(patch, "body"), "cus_p"),
+           "a raw PATCH sends its body: %s", tk_log_str(patch, "body"));
+    cJSON_Delete(log);
+
     /* Bad input, before any request. */
     int before = tk_scenario_request_count(&w.s);
     const struct {
         const char *method, *path, *query, *body, *n1;
     } bad[] = {
-        {"PATCH", "/viewer", NULL, NULL, "PATCH"},
+        {"OPTIONS", "/viewer", NULL, NULL, "OPTIONS"},
+        {"patch", "/viewer", NULL, NULL, "patch"},
         {"get", "/viewer", NULL, NULL, "get"},
         {"GET", "viewer", NULL, NULL, "path"},
         {"GET", "/a b", NULL, NULL, "path"},

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import json
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, List, Optional, Tuple, Type
 
 
 class Status(enum.IntEnum):
@@ -98,8 +98,11 @@ class APIError(OpenintError):
         method: Optional[str] = None,
         url: Optional[str] = None,
         display: Optional[str] = None,
+        headers: Optional[List[Tuple[str, str]]] = None,
     ) -> None:
         super().__init__(message, retries=retries)
+        # The error answer's headers (lowercased names, in arrival order); empty without one.
+        self._headers = headers or []
         self.body = body
         self.code = code
         self.request_id = request_id
@@ -149,10 +152,10 @@ class APIStatusError(APIError):
     @property
     def response(self) -> Any:
         """The answer (the official ``e.response``): ``status_code``, ``text``, ``json()``,
-        ``headers`` (the request id, when there was one), ``request``, ``url``."""
+        ``headers`` (the error answer's), ``request``, ``url``."""
         from ._response import Headers, Response
 
-        headers = Headers([("x-request-id", self.request_id)] if self.request_id else [])
+        headers = Headers(self._headers)
         text = self._body_text if self._body_text is not None else ("" if self.body is None else str(self.body))
         return Response(self.status_code, text, self.request, headers)
 
@@ -286,6 +289,7 @@ def make_error(
     method: Optional[str] = None,
     url: Optional[str] = None,
     display: Optional[str] = None,
+    headers: Optional[List[Tuple[str, str]]] = None,
 ) -> OpenintError:
     """The exception for a failed call's status and fields."""
     cls = ERROR_CLASSES.get(status, InternalError)
@@ -298,6 +302,7 @@ def make_error(
             method=method,
             url=url,
             display=display,
+            headers=headers,
         )
         if issubclass(cls, APIStatusError):
             kw["status_code"] = http_status

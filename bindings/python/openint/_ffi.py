@@ -140,6 +140,9 @@ SIGNATURES: dict[str, tuple[object, tuple[object, ...]]] = {
     "openint_error_method": (c_char_p, (ErrorP,)),
     "openint_error_url": (c_char_p, (ErrorP,)),
     "openint_error_retries": (c_uint32, (ErrorP,)),
+    "openint_error_header": (c_char_p, (ErrorP, c_char_p)),
+    "openint_error_header_count": (c_size_t, (ErrorP,)),
+    "openint_error_header_at": (c_bool, (ErrorP, c_size_t, POINTER(CStr), POINTER(CStr))),
     "openint_error_free": (None, (ErrorP,)),
 }
 
@@ -211,6 +214,17 @@ def _text(raw: "bytes | None") -> "str | None":
     return None if raw is None else raw.decode("utf-8", "replace")
 
 
+def _header_list(handle: Any, count: Any, at: Any) -> "list[tuple[str, str]]":
+    """The headers of a response or error handle, as (lowercased name, value) pairs."""
+    name, value = CStr(), CStr()
+    items = []
+    for i in range(count(handle)):
+        if not at(handle, i, ctypes.byref(name), ctypes.byref(value)):
+            break
+        items.append((ctypes.string_at(name).decode("utf-8", "replace"), ctypes.string_at(value).decode("utf-8", "replace")))
+    return items
+
+
 def take_error(status: int, err: Any) -> OpenintError:
     """The exception for a failed call: reads the error handle's fields, then frees it."""
     try:
@@ -229,6 +243,7 @@ def take_error(status: int, err: Any) -> OpenintError:
             method=_text(lib.openint_error_method(err)),
             url=_text(lib.openint_error_url(err)),
             display=_text(lib.openint_error_display(err)),
+            headers=_header_list(err, lib.openint_error_header_count, lib.openint_error_header_at),
         )
     finally:
         lib.openint_error_free(err)

@@ -81,8 +81,8 @@ class Request:
 
 class Response:
     """What an error keeps of the answer that caused it (the official ``e.response``):
-    ``status_code``, ``headers`` (the request id, when there was one: the core keeps no other
-    header of an error answer), ``text``, ``content``, ``json()``, ``request``."""
+    ``status_code``, ``headers`` (every header of the error answer), ``text``, ``content``,
+    ``json()``, ``request``."""
 
     def __init__(self, status_code: int, text: str, request: Request, headers: Headers) -> None:
         self.status_code = status_code
@@ -102,18 +102,8 @@ class Response:
         return f"<Response [{self.status_code}]>"
 
 
-def _text(addr: Any) -> str:
-    return string_at(addr).decode("utf-8", "replace")
-
-
 def read_headers(resp: Any) -> Headers:
-    name, value = _ffi.CStr(), _ffi.CStr()
-    items = []
-    for i in range(_lib.openint_response_header_count(resp)):
-        if not _lib.openint_response_header_at(resp, i, byref(name), byref(value)):
-            break
-        items.append((_text(name), _text(value)))
-    return Headers(items)
+    return Headers(_ffi._header_list(resp, _lib.openint_response_header_count, _lib.openint_response_header_at))
 
 
 def read_body(resp: Any) -> bytes:

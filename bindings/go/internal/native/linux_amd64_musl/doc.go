@@ -1,0 +1,3 @@
+// Package linux_amd64_musl holds libopenint.a for linux/amd64 with musl (build tag musl) in release
+// versions of this module; it has no Go code (see ../doc.go).
+package linux_amd64_musl
