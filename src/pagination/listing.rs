@@ -266,7 +266,10 @@ impl Listing {
         let Some(d) = deadline else {
             return self.fetch(offset, over);
         };
-        let Some(left) = d.checked_duration_since(Instant::now()).filter(|l| !l.is_zero()) else {
+        let Some(left) = d
+            .checked_duration_since(Instant::now())
+            .filter(|l| !l.is_zero())
+        else {
             return Err(self.timed_out_waiting(offset));
         };
         let mut within = over.cloned().unwrap_or_default();
@@ -316,7 +319,9 @@ impl Listing {
         for i in 0..self.prefetch as u64 {
             let want = next.saturating_add(i.saturating_mul(step));
             // No more ahead than fit in the budget, at the size of the biggest page yet.
-            if want >= known_end || (ahead.len() as u64 + 1).saturating_mul(largest) > self.budget.limit() {
+            if want >= known_end
+                || (ahead.len() as u64 + 1).saturating_mul(largest) > self.budget.limit()
+            {
                 break;
             }
             if !ahead.iter().any(|f| f.offset == want) {
