@@ -42,6 +42,34 @@
  *   - A page keeps its body (bounded by max_body_bytes) plus an index of about 2 bytes an
  *     item; the first openint_page_item call adds a copy of the items (about the body's size).
  *     A cursor lends one item at a time. Error bodies are kept up to 64 KiB.
+ *   - Prefetch (`prefetch` > 1): besides the page it hands out, a listing holds at most
+ *     min(16 MiB, max_body_bytes) of bodies of pages fetched ahead (plus their indexes). It puts
+ *     no more pages in flight than fit, at the size of the biggest page yet, and fetches no
+ *     further until the caller consumes; a page that would go past the bound stops being read
+ *     and is fetched again when the caller reaches it.
+ *
+ * fork()
+ *   - A client (and a page or cursor) made before fork() may be used in the child: the child's
+ *     first request makes a new connection pool, and a listing fetches itself the pages the
+ *     parent had in flight. The child never uses, nor shuts down, the parent's connections
+ *     (it only closes its copies), so the parent goes on unaffected. As with any library that
+ *     uses threads, a lock another thread holds at the moment of the fork (inside a logger
+ *     callback, say) stays held in the child: fork where no other thread is inside a call, as
+ *     gunicorn --preload and multiprocessing do.
+ *
+ * Logging (openint_set_logger, openint_client_set_logger, OPENINT_LOG)
+ *   - error: a call that got no HTTP answer (connection, timeout, protocol), a caught panic;
+ *     warn: a retry (status, reason, wait); info: one line per attempt (method, URL, status,
+ *     elapsed, attempt) and a failed answer's message; debug: request details (the names of
+ *     extra headers, never their values; the body's size); trace: request and response bodies,
+ *     cut at 4096 bytes.
+ *   - Masked at every level, in lines and in error messages and bodies alike: the token and
+ *     the proxy password (as sent, JSON-escaped, percent-encoded, and a start of them at a
+ *     cut); the values of JSON keys `settings`, `config`, `credentials`, `oauth`, `auth`,
+ *     `authorization`, `cookie` and of any key whose name holds `secret`, `token`, `password`,
+ *     `passwd` or `key` (`api_key`, `apiKey`, `client_secret`, `access_token`, ...); query
+ *     values of such names; Authorization, Cookie and other credential header values; `key_...`
+ *     API keys and JWT-looking values.
  */
 
 #ifndef OPENINT_H
@@ -210,7 +238,8 @@ const char *openint_operations_json(void);
 // `tls_client_key_file`/`tls_client_key_pem` (mutual TLS), `proxy` (URL such as
 // "http://user:pass@host:3128", or false for none; default HTTPS_PROXY/ALL_PROXY/NO_PROXY; a
 // SOCKS proxy, given or from the environment, is refused rather than bypassed),
-// `prefetch` (pages a listing keeps in flight, 1 to 64; default 1). All timeouts are 0.001 to
+// `prefetch` (pages a listing keeps in flight, 1 to 64, as long as they fit in
+// min(16 MiB, `max_body_bytes`): see Memory at the top; default 1). All timeouts are 0.001 to
 // 1e9 seconds. Unknown keys and wrong types are errors naming the key. On success writes
 // `*client_out`, owned by the caller: free it with `openint_client_free`.
 OpenintStatus openint_client_new(const char *options_json,
@@ -258,11 +287,11 @@ OpenintStatus openint_client_call_with(const struct OpenintClient *client,
                                        struct OpenintError **err_out);
 
 // The raw escape hatch, for endpoints the table does not know yet: `method` ("GET", "POST",
-// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
-// URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of strings,
-// numbers, booleans or arrays; false is left out, arrays are comma-joined), `body_json` (NULL
-// or an object; every non-GET sends at least `{}`). Same auth, retries (a raw POST or PATCH
-// counts as creating something),
+// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1",
+// already URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of
+// strings, numbers, booleans or arrays; false is left out, arrays are comma-joined),
+// `body_json` (NULL or an object; every non-GET sends at least `{}`). Same auth, retries (a raw
+// POST or PATCH counts as creating something),
 // redirects, limits and errors as every other call.
 OpenintStatus openint_client_request(const struct OpenintClient *client,
                                      const char *method,
@@ -289,7 +318,8 @@ OpenintStatus openint_client_list(const struct OpenintClient *client,
 
 // A cursor over every item of a list operation, across pages: same parameters, options and
 // cancel as `openint_client_list`, applied to every page it fetches (with `prefetch` > 1 it
-// keeps that many pages in flight; freeing the cursor cancels them). Validated now; the first
+// keeps up to that many pages in flight, within the byte bound of Memory at the top; freeing
+// the cursor cancels them). Validated now; the first
 // request is made by the first `openint_cursor_next`. On success writes `*cursor_out` (free
 // it with `openint_cursor_free`).
 OpenintStatus openint_client_list_cursor(const struct OpenintClient *client,
@@ -372,8 +402,9 @@ OpenintStatus openint_page_has_next(const struct OpenintPage *page,
 // Fetches the page after `page`. Returns `OPENINT_STATUS_OK` and writes `*next_out` (a new
 // page owned by the caller; `page` stays valid), or `OPENINT_STATUS_END` when the listing is
 // over (an empty page is never handed out), or an error. `timeout_seconds` bounds this call
-// (retries included); 0 keeps the bound of the original call; INFINITY means no bound but
-// the client's `total_timeout`.
+// (retries included, and the wait for a page prefetched in flight, whatever that page is
+// doing); 0 keeps the bound of the original call; INFINITY means no bound but the client's
+// `total_timeout`.
 OpenintStatus openint_page_next(const struct OpenintPage *page,
                                 double timeout_seconds,
                                 struct OpenintPage **next_out,
@@ -395,8 +426,9 @@ const struct OpenintResponse *openint_page_response(const struct OpenintPage *pa
 // JSON in `*item_out` (valid until the next call on this cursor or its free; `*len_out`, NULL
 // allowed, gets its length), or `OPENINT_STATUS_END` after the last item (again on every later
 // call), or an error (calling again retries the failed page). `timeout_seconds` bounds a page
-// fetch this call makes (retries included); 0 keeps the bound given when it was created;
-// INFINITY means no bound but the client's `total_timeout`.
+// fetch this call makes (retries included), and its wait for a page prefetched in flight,
+// whatever that page is doing (then `OPENINT_STATUS_TIMEOUT`); 0 keeps the bound given when it
+// was created; INFINITY means no bound but the client's `total_timeout`.
 OpenintStatus openint_cursor_next(struct OpenintCursor *cursor,
                                   double timeout_seconds,
                                   const char **item_out,

@@ -38,6 +38,9 @@ struct Inner {
 pub(crate) struct CallSocket {
     stream: TcpStream,
     owner: Mutex<Owner>,
+    /// The process that opened it: after a fork, the child neither uses nor shuts down the
+    /// parent's sockets (their copies in the child are only closed).
+    pid: u32,
 }
 
 struct Owner {
@@ -61,6 +64,7 @@ impl CallSocket {
                 call: 0,
                 dead: false,
             }),
+            pid: crate::fork::pid(),
         }
     }
 
@@ -73,8 +77,13 @@ impl CallSocket {
     }
 
     /// `call` uses the socket from now on (a connection taken from the pool, or a new one).
-    /// False when a cancel shut it down: the connection must not be used.
+    /// False when a cancel shut it down, or it was opened by the parent of this process: the
+    /// connection must not be used.
     pub(crate) fn claim(&self, call: u64) -> bool {
+        if self.pid != crate::fork::pid() {
+            // A connection inherited from the parent process: never used here.
+            return false;
+        }
         let mut o = self.owner();
         if !o.dead {
             o.call = call;
@@ -84,9 +93,21 @@ impl CallSocket {
 
     /// Shuts the socket down if `call` still holds it (a blocked read or write wakes up).
     fn shutdown_for(&self, call: u64) {
+        if self.pid != crate::fork::pid() {
+            return; // the parent's connection: shutting it down here would cut it there
+        }
         let mut o = self.owner();
         if o.call == call && !o.dead {
             o.dead = true;
+            let _ = self.stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    /// Shuts the socket down whoever holds it (the agent's own shutdown), unless it is the
+    /// parent's.
+    pub(crate) fn shutdown(&self) {
+        if self.pid == crate::fork::pid() {
+            self.owner().dead = true;
             let _ = self.stream.shutdown(Shutdown::Both);
         }
     }

@@ -22,6 +22,7 @@ mod cancel;
 mod client;
 mod error;
 pub mod ffi;
+mod fork;
 mod http;
 mod log;
 mod models;

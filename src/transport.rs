@@ -173,7 +173,7 @@ impl Transport for SocketTransport {
 
 impl ShutdownHandle for CallSocket {
     fn shutdown(&self) {
-        let _ = self.stream().shutdown(std::net::Shutdown::Both);
+        CallSocket::shutdown(self);
     }
 }
 

@@ -543,3 +543,49 @@ fn a_socks_proxy_is_refused_not_bypassed() {
     }
     assert_eq!(count.load(Ordering::SeqCst), 0, "nothing went out directly");
 }
+
+#[test]
+fn a_cursor_step_ends_within_its_bound_while_a_prefetched_page_hangs() {
+    // Issue 18 item 12: the first page answers; every page after it (`offset=`) never does. A
+    // 1 s step must not wait for the page in flight under the listing's own bounds (30 s here).
+    let (url, _) = peer(|_, req, s| {
+        if req.contains("offset=") {
+            std::thread::sleep(Duration::from_secs(40));
+            return;
+        }
+        let items: Vec<String> = (0..5).map(|i| format!("{{\"id\":\"conn_{i}\"}}")).collect();
+        let body = format!(
+            "{{\"items\":[{}],\"total\":30,\"limit\":5,\"offset\":0}}",
+            items.join(",")
+        );
+        respond(
+            s,
+            "200 OK",
+            &[("Content-Type", "application/json".into())],
+            body.as_bytes(),
+        );
+    });
+    let c = client(&url, |o| {
+        o.timeout(Duration::from_secs(30))
+            .max_retries(0)
+            .prefetch(4)
+    });
+    let mut cur = c
+        .list_cursor("listConnections", serde_json::json!({"limit": 5}))
+        .unwrap();
+    let step = RequestOptions::default().timeout(Duration::from_secs(1));
+    for _ in 0..5 {
+        assert!(cur.next_item_with(&step).unwrap().is_some());
+    }
+    std::thread::sleep(Duration::from_millis(200)); // the pages ahead are in flight
+    let t = Instant::now();
+    let e = cur.next_item_with(&step).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(
+        t.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert!(e.message().contains("offset=5"), "{e}");
+    no_token(&e);
+}

@@ -51,7 +51,8 @@ pub(super) unsafe fn operation_call(
 /// `tls_client_key_file`/`tls_client_key_pem` (mutual TLS), `proxy` (URL such as
 /// "http://user:pass@host:3128", or false for none; default HTTPS_PROXY/ALL_PROXY/NO_PROXY; a
 /// SOCKS proxy, given or from the environment, is refused rather than bypassed),
-/// `prefetch` (pages a listing keeps in flight, 1 to 64; default 1). All timeouts are 0.001 to
+/// `prefetch` (pages a listing keeps in flight, 1 to 64, as long as they fit in
+/// min(16 MiB, `max_body_bytes`): see Memory at the top; default 1). All timeouts are 0.001 to
 /// 1e9 seconds. Unknown keys and wrong types are errors naming the key. On success writes
 /// `*client_out`, owned by the caller: free it with `openint_client_free`.
 #[no_mangle]
@@ -140,11 +141,11 @@ pub unsafe extern "C" fn openint_client_call_with(
 }
 
 /// The raw escape hatch, for endpoints the table does not know yet: `method` ("GET", "POST",
-/// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1", already
-/// URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of strings,
-/// numbers, booleans or arrays; false is left out, arrays are comma-joined), `body_json` (NULL
-/// or an object; every non-GET sends at least `{}`). Same auth, retries (a raw POST or PATCH
-/// counts as creating something),
+/// "PUT", "PATCH" or "DELETE"), `path` relative to the base URL (e.g. "/connection/conn_1",
+/// already URL-encoded, without `.` or `..` segments), `query_json` (NULL or an object of
+/// strings, numbers, booleans or arrays; false is left out, arrays are comma-joined),
+/// `body_json` (NULL or an object; every non-GET sends at least `{}`). Same auth, retries (a raw
+/// POST or PATCH counts as creating something),
 /// redirects, limits and errors as every other call.
 #[no_mangle]
 pub unsafe extern "C" fn openint_client_request(
@@ -209,7 +210,8 @@ pub unsafe extern "C" fn openint_client_list(
 
 /// A cursor over every item of a list operation, across pages: same parameters, options and
 /// cancel as `openint_client_list`, applied to every page it fetches (with `prefetch` > 1 it
-/// keeps that many pages in flight; freeing the cursor cancels them). Validated now; the first
+/// keeps up to that many pages in flight, within the byte bound of Memory at the top; freeing
+/// the cursor cancels them). Validated now; the first
 /// request is made by the first `openint_cursor_next`. On success writes `*cursor_out` (free
 /// it with `openint_cursor_free`).
 #[no_mangle]

@@ -29,8 +29,9 @@ pub(super) fn new_cursor(cursor: JsonCursor) -> *mut OpenintCursor {
 /// JSON in `*item_out` (valid until the next call on this cursor or its free; `*len_out`, NULL
 /// allowed, gets its length), or `OPENINT_STATUS_END` after the last item (again on every later
 /// call), or an error (calling again retries the failed page). `timeout_seconds` bounds a page
-/// fetch this call makes (retries included); 0 keeps the bound given when it was created;
-/// INFINITY means no bound but the client's `total_timeout`.
+/// fetch this call makes (retries included), and its wait for a page prefetched in flight,
+/// whatever that page is doing (then `OPENINT_STATUS_TIMEOUT`); 0 keeps the bound given when it
+/// was created; INFINITY means no bound but the client's `total_timeout`.
 #[no_mangle]
 pub unsafe extern "C" fn openint_cursor_next(
     cursor: *mut OpenintCursor,

@@ -181,8 +181,9 @@ pub unsafe extern "C" fn openint_page_has_next(
 /// Fetches the page after `page`. Returns `OPENINT_STATUS_OK` and writes `*next_out` (a new
 /// page owned by the caller; `page` stays valid), or `OPENINT_STATUS_END` when the listing is
 /// over (an empty page is never handed out), or an error. `timeout_seconds` bounds this call
-/// (retries included); 0 keeps the bound of the original call; INFINITY means no bound but
-/// the client's `total_timeout`.
+/// (retries included, and the wait for a page prefetched in flight, whatever that page is
+/// doing); 0 keeps the bound of the original call; INFINITY means no bound but the client's
+/// `total_timeout`.
 #[no_mangle]
 pub unsafe extern "C" fn openint_page_next(
     page: *const OpenintPage,

@@ -8,6 +8,7 @@ use crate::log::ClientLog;
 use crate::params::Prepared;
 use crate::redact::shown_rejected_url;
 use crate::transport::{self, CachingResolver};
+use std::sync::RwLock;
 use std::time::Duration;
 use ureq::http::Uri;
 
@@ -43,7 +44,11 @@ pub(crate) struct HttpConfig {
 }
 
 pub(crate) struct Http {
-    pub(super) agent: ureq::Agent,
+    /// The agent (its keep-alive pool) and the process it was made in: a forked child makes
+    /// its own rather than share the parent's connections (`fork.rs`).
+    agent: RwLock<(u32, ureq::Agent)>,
+    /// What a new agent is made from.
+    agent_config: ureq::config::Config,
     pub(super) cfg: HttpConfig,
     /// `scheme://host:port` of the base URL: the only place the token may go.
     pub(super) origin: Origin,
@@ -111,17 +116,38 @@ impl Http {
             .proxy(proxy)
             .tls_config(tls_config(&cfg)?)
             .build();
-        let agent =
-            ureq::Agent::with_parts(config, transport::connector(), CachingResolver::default());
+        let agent = new_agent(&config);
         let auth = cfg.token.as_ref().map(|t| format!("Bearer {t}"));
         Ok(Http {
-            agent,
+            agent: RwLock::new((crate::fork::pid(), agent)),
+            agent_config: config,
             origin,
             auth,
             secrets,
             cfg,
             log: ClientLog::default(),
         })
+    }
+
+    /// The agent of this process. In a child forked since the agent was made, a new one (a new
+    /// pool; the inherited one is dropped, which only closes the child's copies of its sockets).
+    pub(super) fn agent(&self) -> ureq::Agent {
+        let pid = crate::fork::pid();
+        {
+            let a = self.agent.read().unwrap_or_else(|p| p.into_inner());
+            if a.0 == pid {
+                return a.1.clone();
+            }
+        }
+        let fresh = new_agent(&self.agent_config);
+        // A lock some thread of the parent held at the fork stays held in the child: then the
+        // fresh agent serves this request alone, rather than wait forever.
+        if let Ok(mut a) = self.agent.try_write() {
+            if a.0 != pid {
+                *a = (pid, fresh.clone());
+            }
+        }
+        fresh
     }
 
     /// The full URL of a prepared request.
@@ -170,6 +196,14 @@ fn env_proxy(base: &Uri) -> Result<Option<ureq::Proxy>> {
         "the environment's proxy ({var} = {}) is a SOCKS proxy, which this client does not support (a call through one could not be cancelled): set HTTPS_PROXY to an http:// proxy, list the host in NO_PROXY, or pass proxy: false",
         shown_rejected_url(&std::env::var(var).unwrap_or_default())
     )))
+}
+
+fn new_agent(config: &ureq::config::Config) -> ureq::Agent {
+    ureq::Agent::with_parts(
+        config.clone(),
+        transport::connector(),
+        CachingResolver::default(),
+    )
 }
 
 /// The TLS settings of the agent. A client certificate is checked here, so a bad one is an

@@ -3,8 +3,8 @@
 //! answer with its bounded body, or a failure the retry policy can judge.
 
 use super::agent::Http;
-use super::body::read_body;
-use super::call::CallCtx;
+use super::body::{read_body, BodyRead};
+use super::call::{CallCtx, Charge};
 use super::redirect::redirect_target;
 use super::retry::{header, retry_after, should_retry};
 use crate::cancel::CancelToken;
@@ -27,6 +27,9 @@ pub(crate) struct Response {
     /// The body text. Its buffer has room for one more byte, so the C ABI can add a NUL
     /// without copying it.
     pub body: String,
+    /// What the body holds of a listing's budget for pages fetched ahead (given back when
+    /// dropped).
+    pub charge: Option<Charge>,
 }
 
 /// Why an attempt failed, and what the retry policy should do with it.
@@ -103,10 +106,22 @@ impl Http {
                     return Err(not_retryable(self.too_large(method, &shown)));
                 }
                 let limit = self.cfg.max_body_bytes;
-                let (bytes, over) = read_body(&mut resp, limit, content_length)
+                let mut charge = ctx.budget.map(Charge::new);
+                let (bytes, read) = read_body(&mut resp, limit, content_length, charge.as_mut())
                     .map_err(|e| transport_failure(e, method, &shown, self.bounds(timeout), ctx))?;
-                if over {
-                    return Err(not_retryable(self.too_large(method, &shown)));
+                match read {
+                    BodyRead::Whole => {}
+                    BodyRead::OverLimit => return Err(not_retryable(self.too_large(method, &shown))),
+                    BodyRead::OverBudget => {
+                        return Err(not_retryable(Error::new(
+                            ErrorKind::BodyTooLarge,
+                            format!(
+                                "{} {shown}: left off, as a page fetched ahead: the listing's prefetch budget ({} bytes) is full; it is fetched again when needed",
+                                method.as_str(),
+                                ctx.budget.map_or(0, |b| b.limit())
+                            ),
+                        )))
+                    }
                 }
                 let body = String::from_utf8(bytes).map_err(|_| {
                     not_retryable(Error::decode(format!(
@@ -115,6 +130,7 @@ impl Http {
                     )))
                 })?;
                 return Ok(Response {
+                    charge,
                     meta: ResponseMeta {
                         status,
                         headers,
@@ -132,7 +148,8 @@ impl Http {
             let (retryable, server_asked) = should_retry(status, resp.headers());
             let retry_after = retry_after(resp.headers());
             let (bytes, cut) =
-                read_body(&mut resp, MAX_ERROR_BODY as u64, None).unwrap_or_default();
+                read_body(&mut resp, MAX_ERROR_BODY as u64, None, None).unwrap_or_default();
+            let cut = cut == BodyRead::OverLimit;
             let mut text = String::from_utf8_lossy(&bytes).into_owned();
             if cut {
                 // Redacted as a cut text: a start of the token at the cut counts as the token.
@@ -195,18 +212,19 @@ impl Http {
             accept: keeps("accept"),
             accept_encoding: !removed_encoding,
         };
+        let agent = self.agent();
         let send = |builder: ureq::http::request::Builder, body: Option<&[u8]>| match body {
             Some(b) => {
                 let r = builder
                     .body(b)
                     .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
-                self.agent.run(auto.configure(&self.agent, r, timeout))
+                agent.run(auto.configure(&agent, r, timeout))
             }
             None => {
                 let r = builder
                     .body(())
                     .map_err(|e| ureq::Error::BadUri(e.to_string()))?;
-                self.agent.run(auto.configure(&self.agent, r, timeout))
+                agent.run(auto.configure(&agent, r, timeout))
             }
         };
         self.log

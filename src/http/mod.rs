@@ -26,7 +26,7 @@ mod send;
 pub use agent::TlsRoots;
 pub(crate) use agent::{Http, HttpConfig};
 pub(crate) use attempt::Response;
-pub(crate) use call::{CallCtx, Gate};
+pub(crate) use call::{Budget, CallCtx, Charge, Gate};
 #[cfg(test)]
 pub(crate) use redirect::resolve_reference;
 #[cfg(test)]

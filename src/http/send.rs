@@ -8,10 +8,10 @@ use super::call::CallCtx;
 use super::retry::backoff;
 use crate::call_state::CallScope;
 use crate::cancel::{self, CancelToken};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::log::LogLevel;
 use crate::operations::Retry;
-use crate::params::Prepared;
+use crate::params::{Prepared, RequestOptions};
 use crate::redact::strip_userinfo;
 use std::time::{Duration, Instant};
 
@@ -48,19 +48,26 @@ impl Http {
         retries: &mut u32,
     ) -> Result<Response> {
         let opts = ctx.opts;
-        // `Duration::MAX` (a Go context without a deadline) means: only the client's bound.
-        let deadline = match opts.timeout {
-            Some(d) if d != Duration::MAX => Some(d),
-            _ => self.cfg.total_timeout,
-        }
-        .and_then(|d| Instant::now().checked_add(d));
+        let deadline = self.deadline(opts);
         let max_retries = opts.max_retries.unwrap_or(self.cfg.max_retries);
         let may_resend = opts.retry_unsafe.unwrap_or(req.retry == Retry::Safe);
         let shown = strip_userinfo(url);
         let cancelled = || cancelled_error(req.method, &shown);
         loop {
-            if ctx.gate.is_some_and(|g| !g.wait(ctx.cancel)) {
-                return Err(cancelled());
+            if let Some(gate) = ctx.gate {
+                // A pause that outlasts this call's deadline fails it now, as a retry would.
+                if let Some(left) = gate.left().filter(|&l| past(deadline, l)) {
+                    return Err(Error::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "{method} {shown}: the listing is paused for {left:.1?} more (the server asked it to slow down), past the call's deadline (its timeout, or the client's total_timeout)",
+                            method = req.method.as_str()
+                        ),
+                    ));
+                }
+                if !gate.wait(ctx.cancel) {
+                    return Err(cancelled());
+                }
             }
             if ctx.cancel.is_some_and(CancelToken::is_cancelled) {
                 return Err(cancelled());
@@ -88,7 +95,7 @@ impl Http {
             let resend_ok = may_resend || failure.server_asked || !wrote;
             let give_up = !failure.retryable || !resend_ok || *retries >= max_retries;
             let wait = failure.retry_after.unwrap_or_else(|| backoff(*retries));
-            let past_deadline = deadline.is_some_and(|d| Instant::now() + wait >= d);
+            let past_deadline = past(deadline, wait);
             if give_up || past_deadline {
                 let why = if !failure.retryable || *retries >= max_retries {
                     None
@@ -131,6 +138,16 @@ impl Http {
             }
             *retries += 1;
         }
+    }
+
+    /// When a call with `opts` must end: its own timeout from now, else the client's
+    /// `total_timeout` (`Duration::MAX`, a Go context without a deadline, means the latter).
+    pub(crate) fn deadline(&self, opts: &RequestOptions) -> Option<Instant> {
+        match opts.timeout {
+            Some(d) if d != Duration::MAX => Some(d),
+            _ => self.cfg.total_timeout,
+        }
+        .and_then(|d| Instant::now().checked_add(d))
     }
 
     fn log_attempt(
@@ -181,4 +198,9 @@ impl Http {
             )
         });
     }
+}
+
+/// Whether waiting `wait` from now reaches `deadline`.
+fn past(deadline: Option<Instant>, wait: Duration) -> bool {
+    deadline.is_some_and(|d| Instant::now() + wait >= d)
 }

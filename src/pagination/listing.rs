@@ -4,14 +4,15 @@
 
 use super::envelope::{PageData, DEFAULT_LIMIT};
 use crate::cancel::CancelToken;
-use crate::error::{Error, Result};
-use crate::http::{CallCtx, Gate, Http};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Budget, CallCtx, Charge, Gate, Http};
 use crate::log::LogScope;
 use crate::operations::Paging;
 use crate::params::{Prepared, RequestOptions};
+use crate::redact::strip_userinfo;
 use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -19,10 +20,14 @@ use std::time::{Duration, Instant};
 /// How long dropping a listing waits for its cancelled prefetch threads to end.
 const DROP_WAIT: Duration = Duration::from_secs(1);
 
-/// A page request on its way, with the token that stops it.
+/// How often a step waiting for a page in flight looks at its cancel token.
+const POLL: Duration = Duration::from_millis(10);
+
+/// A page request on its way, with the token that stops it. Its page, once read, holds its
+/// bytes of the listing's budget until it is taken (or dropped, unread, with the receiver).
 struct InFlight {
     offset: u64,
-    result: Receiver<Result<PageData>>,
+    result: Receiver<Result<(PageData, Option<Charge>)>>,
     cancel: CancelToken,
 }
 
@@ -39,6 +44,13 @@ pub(crate) struct Listing {
     ahead: Mutex<VecDeque<InFlight>>,
     /// Set when rows changed under a prefetched walk: it goes on one page at a time.
     sequential: AtomicBool,
+    /// The process whose threads fetch the pages in flight (a forked child has none of them).
+    pid: AtomicU32,
+    /// The body bytes the pages fetched ahead may hold at once (`PREFETCH_BUDGET`, or
+    /// `max_body_bytes` if smaller), and the biggest page seen: no more pages are put in flight
+    /// than that many fit in the budget.
+    budget: Arc<Budget>,
+    largest: AtomicU64,
     /// The lines of the prefetch threads, stopped when the listing is dropped (issue 18).
     log_scope: LogScope,
 }
@@ -51,13 +63,11 @@ impl Drop for Listing {
         // lets them log the cancelled attempts while the host's logger is surely alive. Past
         // the bound, or for a thread not waited for, the closed scope drops their lines: the
         // host may free its logger's user data once the last page or cursor is freed.
+        // In a forked child those threads are the parent's: none runs here, none is waited for.
         let until = Instant::now() + DROP_WAIT;
-        for flight in self
-            .ahead
-            .get_mut()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
-        {
+        let forked = *self.pid.get_mut() != crate::fork::pid();
+        let ahead = self.ahead.get_mut().unwrap_or_else(|p| p.into_inner());
+        for flight in ahead.drain(..).filter(|_| !forked) {
             let _ = flight
                 .result
                 .recv_timeout(until.saturating_duration_since(Instant::now()));
@@ -80,7 +90,6 @@ impl Listing {
             .map(CancelToken::child)
             .unwrap_or_default();
         Arc::new(Listing {
-            http,
             base,
             paging,
             opts,
@@ -90,6 +99,10 @@ impl Listing {
             ahead: Mutex::default(),
             sequential: AtomicBool::new(false),
             log_scope: LogScope::default(),
+            pid: AtomicU32::new(crate::fork::pid()),
+            budget: Budget::for_listing(&http),
+            largest: AtomicU64::new(0),
+            http,
         })
     }
 
@@ -131,8 +144,9 @@ impl Listing {
             opts,
             cancel,
             gate: Some(&self.gate),
+            budget: None,
         };
-        fetch_page(&self.http, &self.request_at(offset), offset, &ctx)
+        fetch_page(&self.http, &self.request_at(offset), offset, &ctx).map(|(page, _)| page)
     }
 
     /// The first page.
@@ -200,6 +214,13 @@ impl Listing {
     ) -> Result<(PageData, bool)> {
         let taken = {
             let mut ahead = self.ahead();
+            let pid = crate::fork::pid();
+            if self.pid.swap(pid, Ordering::Relaxed) != pid {
+                // Forked since: the threads fetching these pages are the parent's and never
+                // answer here. Forgotten, not cancelled (a cancel must not touch the parent's
+                // sockets); this process fetches the pages itself.
+                ahead.clear();
+            }
             // Pages before `offset` will not be asked for again.
             while ahead.front().is_some_and(|f| f.offset < offset) {
                 if let Some(stale) = ahead.pop_front() {
@@ -214,22 +235,81 @@ impl Listing {
         let Some(flight) = taken else {
             return Ok((self.fetch(offset, over)?, false));
         };
+        // The step's bound holds whatever the page in flight is doing (hanging, paused by a
+        // 429, reading an endless body): it was sent under the listing's options, not this
+        // step's.
+        let deadline = match over {
+            Some(o) => self.http.deadline(&self.opts.merged(o)),
+            None => self.http.deadline(&self.opts),
+        };
         let stop = over.and_then(|o| o.cancel.as_ref());
         loop {
-            match flight.result.recv_timeout(Duration::from_millis(10)) {
-                Ok(r) => return Ok((r?, true)),
+            let left = match deadline {
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => {
+                        flight.cancel.cancel();
+                        return Err(self.timed_out_waiting(offset));
+                    }
+                },
+                None => None,
+            };
+            let slice = left.map_or(POLL, |l| l.min(POLL));
+            match flight.result.recv_timeout(slice) {
+                // Its bytes go back to the budget: it is the consumer's page now.
+                Ok(Ok((page, _charge))) => return Ok((page, true)),
+                // Left off at the budget (or truly too large: then this fetch says so).
+                Ok(Err(e)) if e.kind() == ErrorKind::BodyTooLarge => {
+                    return Ok((self.fetch_within(offset, over, deadline)?, false))
+                }
+                Ok(Err(e)) => return Err(e),
                 Err(RecvTimeoutError::Timeout) => {
                     if stop.is_some_and(CancelToken::is_cancelled) {
                         flight.cancel.cancel();
-                        return Ok((self.fetch(offset, over)?, false));
+                        return Ok((self.fetch_within(offset, over, deadline)?, false));
                     }
                 }
                 // The worker is gone without an answer: fetch it here instead.
                 Err(RecvTimeoutError::Disconnected) => {
-                    return Ok((self.fetch(offset, over)?, false))
+                    return Ok((self.fetch_within(offset, over, deadline)?, false))
                 }
             }
         }
+    }
+
+    /// Fetches the page at `offset` here, within what is left of the step's `deadline`.
+    fn fetch_within(
+        &self,
+        offset: u64,
+        over: Option<&RequestOptions>,
+        deadline: Option<Instant>,
+    ) -> Result<PageData> {
+        let Some(d) = deadline else {
+            return self.fetch(offset, over);
+        };
+        let Some(left) = d
+            .checked_duration_since(Instant::now())
+            .filter(|l| !l.is_zero())
+        else {
+            return Err(self.timed_out_waiting(offset));
+        };
+        let mut within = over.cloned().unwrap_or_default();
+        within.timeout = Some(left);
+        self.fetch(offset, Some(&within))
+    }
+
+    /// The error of a step whose deadline passed while the page it needs was in flight.
+    fn timed_out_waiting(&self, offset: u64) -> Error {
+        let req = self.request_at(offset);
+        let (method, url) = (req.method.as_str(), strip_userinfo(&self.http.url(&req)));
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "{method} {url}: the call's deadline (its timeout, or the client's total_timeout) passed while this page, fetched ahead, had not arrived"
+            ),
+        )
+        .with_request(method, &url)
+        .redacted(&self.http.secrets)
     }
 
     /// Puts up to `prefetch` pages after `page` in flight (none when `prefetch` is 1).
@@ -246,6 +326,10 @@ impl Listing {
             return;
         };
         let step = page.page_size();
+        let largest = self
+            .largest
+            .fetch_max(page.text.len() as u64, Ordering::Relaxed)
+            .max(page.text.len() as u64);
         // Offsets known to hold rows. Past them the walk goes on one page at a time (the
         // consumer fetches it), so rows added meanwhile are still listed.
         let known_end = match self.paging {
@@ -255,7 +339,10 @@ impl Listing {
         let mut ahead = self.ahead();
         for i in 0..self.prefetch as u64 {
             let want = next.saturating_add(i.saturating_mul(step));
-            if want >= known_end {
+            // No more ahead than fit in the budget, at the size of the biggest page yet.
+            if want >= known_end
+                || (ahead.len() as u64 + 1).saturating_mul(largest) > self.budget.limit()
+            {
                 break;
             }
             if !ahead.iter().any(|f| f.offset == want) {
@@ -284,6 +371,7 @@ impl Listing {
         let req = self.request_at(offset);
         let opts = self.opts.clone();
         let gate = self.gate.clone();
+        let budget = self.budget.clone();
         let token = cancel.clone();
         let scope = self.log_scope.clone();
         // If no thread can be had, `tx` is dropped with the closure and the consumer fetches
@@ -296,6 +384,7 @@ impl Listing {
                     opts: &opts,
                     cancel: Some(&token),
                     gate: Some(&gate),
+                    budget: Some(&budget),
                 };
                 let _ = tx.send(fetch_page(&http, &req, offset, &ctx));
             });
@@ -307,8 +396,15 @@ impl Listing {
     }
 }
 
-fn fetch_page(http: &Http, req: &Prepared, offset: u64, ctx: &CallCtx) -> Result<PageData> {
+/// The page at `offset`, with what it holds of the listing's budget (fetched ahead).
+fn fetch_page(
+    http: &Http,
+    req: &Prepared,
+    offset: u64,
+    ctx: &CallCtx,
+) -> Result<(PageData, Option<Charge>)> {
     http.send(req, ctx, |resp| {
-        PageData::parse(req, offset, resp.body, resp.meta)
+        let charge = resp.charge;
+        PageData::parse(req, offset, resp.body, resp.meta).map(|page| (page, charge))
     })
 }

@@ -6,7 +6,7 @@ use super::secrets::{scrub_secret, MASK, MIN_SECRET};
 use std::borrow::Cow;
 
 /// Removes secrets from text meant for a log or a message: `token`, and everything
-/// [`redact_with`] masks. The public form of the one redaction.
+/// `redact_with` masks (see the `redact` module). The public form of the one redaction.
 pub fn redact<'a>(text: &'a str, token: Option<&str>) -> Cow<'a, str> {
     redact_with(text, token.as_slice())
 }

@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "checks.h"
 #include "openint.h"
@@ -351,6 +355,299 @@ static void test_a_cancel_never_reaches_the_next_call_on_a_pooled_connection(voi
     world_free(&w);
 }
 
+/* ---- fork() (issue 18 item 8) ---------------------------------------------------------------- */
+
+/* Waits up to `seconds` for child `pid`; kills it on the deadline. Its exit code, or -1 when it
+ * had to be killed or did not exit normally. */
+static int wait_child(pid_t pid, double seconds) {
+    double end = tk_now() + seconds * tk_time_scale();
+    int status = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (r < 0) return -1;
+        if (tk_now() > end) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return -1;
+        }
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Ends a forked child: its checks counted in its own copy of the test state, and nothing of the
+ * parent's (atexit handlers, the test server it started) is touched. It ends by exec'ing
+ * true or false rather than by exiting: a leak check at exit (valgrind) would count what the
+ * parent's threads held, which have no thread in the child to free it. */
+static int failures_at_fork;
+
+static pid_t fork_test(void) {
+    fflush(stdout);
+    fflush(stderr);
+    failures_at_fork = tk_failure_count();
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    return pid;
+}
+
+static void child_exit(void) {
+    fflush(stdout);
+    fflush(stderr);
+    const char *end = tk_failure_count() > failures_at_fork ? "/bin/false" : "/bin/true";
+    execl(end, end, (char *)NULL);
+    _exit(tk_failure_count() > failures_at_fork ? 1 : 0);
+}
+
+/* healthEcho {"who": who, "n": n}: true when the answer echoes exactly that. */
+static bool echo_is_own(const OpenintClient *c, const char *who, int n) {
+    char *body = tk_fmt("{\"who\":\"%s\",\"n\":%d}", who, n);
+    OpenintResponse *r = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st = openint_client_call_with(c, "healthEcho", body, "{\"timeout\":10}", NULL, &r, &err);
+    bool own = false;
+    if (st == OPENINT_STATUS_OK) {
+        cJSON *got = cJSON_Parse(openint_response_body(r, NULL));
+        cJSON *want = cJSON_Parse(body);
+        own = got && want && cJSON_Compare(cJSON_GetObjectItemCaseSensitive(got, "input"), want, 1);
+        CHECKF(own, "%s %d got the answer %s", who, n, openint_response_body(r, NULL));
+        cJSON_Delete(got);
+        cJSON_Delete(want);
+    } else {
+        CHECKF(false, "%s %d: %s (%s)", who, n, tk_status_str(st), openint_error_message(err));
+    }
+    openint_response_free(r);
+    openint_error_free(err);
+    free(body);
+    return own;
+}
+
+static void test_fork_with_a_pooled_connection(void) {
+    /* Before: the child took the parent's pooled keep-alive socket, so parent and child read each
+     * other's answers (then timed out). The child must make its own connections and leave the
+     * parent's alone. */
+    world w;
+    world_new(&w, "{}", "\"max_retries\":0");
+    CHECK(echo_is_own(w.org, "before", 0)); /* the pooled connection */
+    pid_t pid = fork_test();
+    if (pid < 0) {
+        world_free(&w);
+        return;
+    }
+    const char *who = pid == 0 ? "child" : "parent";
+    for (int i = 0; i < 5; i++) echo_is_own(w.org, who, i);
+    if (pid == 0) child_exit();
+    CHECKF(wait_child(pid, 30) == 0, "the child's calls failed (its messages are above)");
+    CHECK(echo_is_own(w.org, "after", 0));
+
+    /* Connections: the parent kept its own all along, the child never used it. */
+    cJSON *log = tk_scenario_requests(&w.s);
+    int pooled = -1, child_calls = 0, parent_calls = 0;
+    for (int i = 0; i < cJSON_GetArraySize(log); i++) {
+        const cJSON *e = cJSON_GetArrayItem(log, i);
+        const char *body = tk_log_str(e, "body");
+        int conn = tk_log_conn(e);
+        if (has_text(body, "\"before\"")) pooled = conn;
+        if (has_text(body, "\"child\"")) {
+            child_calls++;
+            CHECKF(conn != pooled, "the child used the parent's pooled connection %d", conn);
+        }
+        if (has_text(body, "\"parent\"") || has_text(body, "\"after\"")) {
+            parent_calls++;
+            CHECKF(conn == pooled, "the parent's call went on connection %d, not its pooled %d", conn, pooled);
+        }
+    }
+    CHECKF(pooled >= 0 && child_calls == 5 && parent_calls == 6, "pooled %d, child calls %d, parent calls %d", pooled,
+           child_calls, parent_calls);
+    cJSON_Delete(log);
+    world_free(&w);
+}
+
+/* Walks `cur` to its end; the number of items, or -1 on an error. */
+static int walk_rest(OpenintCursor *cur, const char *who) {
+    const char *item = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st;
+    int n = 0;
+    while ((st = openint_cursor_next(cur, 20, &item, NULL, &err)) == OPENINT_STATUS_OK) n++;
+    CHECKF(st == OPENINT_STATUS_END, "%s: %s (%s)", who, tk_status_str(st), openint_error_message(err));
+    openint_error_free(err);
+    return st == OPENINT_STATUS_END ? n : -1;
+}
+
+static void test_fork_during_a_prefetched_walk(void) {
+    /* Pages after the first answer slowly, so they are in flight at the fork. Before: the child
+     * waited forever for pages the parent's threads fetch; freeing its cursor shut the parent's
+     * sockets down. */
+    world w;
+    world_new(&w,
+              "{\"seed\":{\"connections\":30},\"hostile\":{\"kind\":\"slow_head\",\"delay_ms\":50,\"chunk\":8,"
+              "\"match\":\"offset=\"}}",
+              "\"max_retries\":0");
+    OpenintCursor *cur = NULL;
+    CHECK(openint_client_list_cursor(w.org, "listConnections", "{\"limit\":5}", "{\"prefetch\":4}", NULL, &cur, NULL) ==
+          OPENINT_STATUS_OK);
+    const char *item = NULL;
+    CHECK(openint_cursor_next(cur, 0, &item, NULL, NULL) == OPENINT_STATUS_OK);
+    struct timespec ts = {0, 300 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* the pages in flight are on their sockets, waiting for their heads */
+    /* A child that frees the cursor at once, while the parent's pages are in flight. */
+    pid_t quitter = fork_test();
+    if (quitter == 0) {
+        openint_cursor_free(cur);
+        child_exit();
+    }
+    /* A child that walks on to the end. */
+    pid_t walker = fork_test();
+    if (walker == 0) {
+        int n = walk_rest(cur, "the child");
+        CHECKF(n == 29, "the child listed %d more, not 29", n);
+        openint_cursor_free(cur);
+        child_exit();
+    }
+    int n = walk_rest(cur, "the parent");
+    CHECKF(n == 29, "the parent listed %d more, not 29", n);
+    openint_cursor_free(cur);
+    CHECKF(wait_child(quitter, 30) == 0, "the child that freed its cursor failed");
+    CHECKF(wait_child(walker, 60) == 0, "the child did not finish the walk (its messages are above)");
+    world_free(&w);
+}
+
+/* ---- a step's deadline with pages in flight (issue 18 item 12) ------------------------------- */
+
+/* Pages after the first (their query has `offset=`) misbehave; the first answers at once. */
+static const char *const STUCK_PAGES[] = {
+    /* hanging: the head comes a byte every 30 s */
+    "{\"seed\":{\"connections\":30},\"hostile\":{\"kind\":\"slow_head\",\"delay_ms\":30000,\"match\":\"offset=\"}}",
+    /* 429 with Retry-After: 30 */
+    "{\"seed\":{\"connections\":30},\"fail\":{\"status\":429,\"times\":1000,\"match\":\"offset=\","
+    "\"headers\":{\"Retry-After\":\"30\"}}}",
+    /* an endless body, slowly */
+    "{\"seed\":{\"connections\":30},\"hostile\":{\"kind\":\"endless_body\",\"chunk\":100,\"delay_ms\":20,"
+    "\"match\":\"offset=\"}}",
+};
+
+static void expect_step_bounded(OpenintStatus st, OpenintError *err, double took, const char *what) {
+    CHECKF(st == OPENINT_STATUS_TIMEOUT, "%s: %s (%s)", what, tk_status_str(st), openint_error_message(err));
+    CHECKF(took < 1 + 1.5 * tk_time_scale(), "%s: a 1 s step took %.1f s", what, took);
+    CHECKF(has_text(openint_error_message(err), "offset=5"), "%s: the message %s names not the page", what,
+           openint_error_message(err));
+}
+
+static void test_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do(void) {
+    /* Before: with prefetch > 1 a 1 s step waited for a page in flight under the listing's own
+     * bounds: 8 s here (the client's timeout), 30 s and more on a 429. */
+    for (size_t i = 0; i < sizeof STUCK_PAGES / sizeof STUCK_PAGES[0]; i++) {
+        world w;
+        world_new(&w, STUCK_PAGES[i], "\"max_retries\":2,\"timeout\":8");
+        char what[64];
+        snprintf(what, sizeof what, "cursor, stuck pages %zu", i);
+        OpenintCursor *cur = NULL;
+        CHECK(openint_client_list_cursor(w.org, "listConnections", "{\"limit\":5}", "{\"prefetch\":4}", NULL, &cur,
+                                         NULL) == OPENINT_STATUS_OK);
+        const char *item = NULL;
+        OpenintError *err = NULL;
+        for (int n = 0; n < 5; n++) CHECK(openint_cursor_next(cur, 1, &item, NULL, NULL) == OPENINT_STATUS_OK);
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL); /* the pages ahead are in flight (and a 429 has paused the listing) */
+        double t0 = tk_now();
+        OpenintStatus st = openint_cursor_next(cur, 1, &item, NULL, &err);
+        expect_step_bounded(st, err, tk_now() - t0, what);
+        openint_error_free(err);
+        /* Again: the page is fetched anew, within the bound too. */
+        err = NULL;
+        t0 = tk_now();
+        st = openint_cursor_next(cur, 1, &item, NULL, &err);
+        snprintf(what, sizeof what, "cursor again, stuck pages %zu", i);
+        expect_step_bounded(st, err, tk_now() - t0, what);
+        openint_error_free(err);
+        t0 = tk_now();
+        openint_cursor_free(cur);
+        CHECKF(tk_now() - t0 < 1 * tk_time_scale(), "freeing the cursor took %.1f s", tk_now() - t0);
+
+        /* openint_page_next likewise. */
+        OpenintPage *page = NULL, *next = NULL;
+        CHECK(openint_client_list(w.org, "listConnections", "{\"limit\":5}", "{\"prefetch\":4}", NULL, &page, NULL) ==
+              OPENINT_STATUS_OK);
+        nanosleep(&ts, NULL);
+        err = NULL;
+        t0 = tk_now();
+        st = openint_page_next(page, 1, &next, &err);
+        snprintf(what, sizeof what, "page_next, stuck pages %zu", i);
+        expect_step_bounded(st, err, tk_now() - t0, what);
+        openint_error_free(err);
+        openint_page_free(next);
+        openint_page_free(page);
+        world_free(&w);
+    }
+}
+
+/* ---- the bytes a listing buffers (issue 18 item 13) ----------------------------------------- */
+
+static int walk_count(OpenintCursor *cur, const char *what) {
+    const char *item = NULL;
+    OpenintError *err = NULL;
+    OpenintStatus st;
+    int n = 0;
+    while ((st = openint_cursor_next(cur, 0, &item, NULL, &err)) == OPENINT_STATUS_OK) n++;
+    CHECKF(st == OPENINT_STATUS_END, "%s: %s (%s)", what, tk_status_str(st), openint_error_message(err));
+    openint_error_free(err);
+    return n;
+}
+
+static void test_prefetch_stops_at_its_byte_budget(void) {
+    /* Pages of about 8.6 KB, max_body_bytes 20000: the pages fetched ahead may hold 20000 bytes
+     * (the budget is 16 MiB, or max_body_bytes if smaller), so 2 are in flight, not 8. Before:
+     * prefetch x max_body_bytes could be buffered. */
+    world w;
+    world_new(&w, "{\"seed\":{\"connections\":200}}", "\"max_retries\":0,\"max_body_bytes\":20000");
+    OpenintCursor *cur = NULL;
+    CHECK(openint_client_list_cursor(w.org, "listConnections", "{\"limit\":20}", "{\"prefetch\":8}", NULL, &cur, NULL) ==
+          OPENINT_STATUS_OK);
+    const char *item = NULL;
+    CHECK(openint_cursor_next(cur, 0, &item, NULL, NULL) == OPENINT_STATUS_OK);
+    struct timespec ts = {0, 500 * 1000 * 1000};
+    nanosleep(&ts, NULL); /* what was put in flight has arrived */
+    int requests = tk_scenario_request_count(&w.s);
+    CHECKF(requests == 3, "%d requests after the first page: the first and 2 ahead expected", requests);
+    /* It goes on as the pages are consumed, and lists everything. */
+    int n = 1 + walk_count(cur, "the budgeted walk");
+    CHECKF(n == 200, "listed %d of 200", n);
+    openint_cursor_free(cur);
+    world_free(&w);
+}
+
+static int left_off;
+
+static void on_left_off(void *user_data, uint32_t level, const char *target, const char *message) {
+    (void)user_data;
+    (void)level;
+    (void)target;
+    if (has_text(message, "prefetch budget")) __atomic_add_fetch(&left_off, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_a_page_bigger_than_its_share_is_left_off_and_fetched_again(void) {
+    /* GET /connector pages (about 26 KB each) are put in flight alongside the first, before any
+     * size is known: 7 of them cannot all fit in a 60000-byte budget. Those that would go past
+     * it stop being read, and the consumer fetches them itself: the walk is whole. */
+    world w;
+    world_new(&w, "{}", "\"max_retries\":0,\"max_body_bytes\":60000");
+    left_off = 0;
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_ERROR, on_left_off, NULL, NULL) == OPENINT_STATUS_OK);
+    OpenintCursor *cur = NULL;
+    CHECK(openint_client_list_cursor(w.org, "listConnectors", "{\"limit\":20}", "{\"prefetch\":8}", NULL, &cur, NULL) ==
+          OPENINT_STATUS_OK);
+    int n = walk_count(cur, "the walk past the budget");
+    openint_cursor_free(cur);
+    CHECK(openint_client_set_logger(w.org, OPENINT_LOG_LEVEL_OFF, NULL, NULL, NULL) == OPENINT_STATUS_OK);
+    tk_oracle o;
+    CHECK(tk_oracle_get(171, false, &o));
+    CHECKF(n == o.count, "listed %d of %d", n, o.count);
+    tk_oracle_free(&o);
+    CHECKF(__atomic_load_n(&left_off, __ATOMIC_SEQ_CST) > 0, "no page fetched ahead was left off at the budget");
+    world_free(&w);
+}
+
 void suite_hostile(void) {
     tk_run("hostile_answers", test_hostile_answers);
     tk_run("hostile_absurd_retry_after", test_absurd_retry_after);
@@ -361,4 +658,11 @@ void suite_hostile(void) {
     tk_run("hostile_a_socks_proxy_is_refused", test_a_socks_proxy_is_refused);
     tk_run("hostile_a_cancel_never_reaches_the_next_call_on_a_pooled_connection",
            test_a_cancel_never_reaches_the_next_call_on_a_pooled_connection);
+    tk_run("hostile_fork_with_a_pooled_connection", test_fork_with_a_pooled_connection);
+    tk_run("hostile_fork_during_a_prefetched_walk", test_fork_during_a_prefetched_walk);
+    tk_run("hostile_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do",
+           test_a_step_ends_within_its_bound_whatever_the_pages_in_flight_do);
+    tk_run("hostile_prefetch_stops_at_its_byte_budget", test_prefetch_stops_at_its_byte_budget);
+    tk_run("hostile_a_page_bigger_than_its_share_is_left_off_and_fetched_again",
+           test_a_page_bigger_than_its_share_is_left_off_and_fetched_again);
 }

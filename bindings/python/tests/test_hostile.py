@@ -91,3 +91,75 @@ def test_a_logging_handler_may_call_the_sdk(scenario):
     assert len(nested) == 1
     posts = [r for r in scn.requests() if "/webhook" in r["path"]]
     assert len(posts) == 1, f"the POST was sent {len(posts)} times"
+
+
+FORK_CHILD = """
+    import os, sys, time, warnings, openint
+    warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: that is the point
+    base_url, token, slow_url, slow_token = sys.argv[1:5]
+
+    def wait(pid, seconds=60):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return os.waitstatus_to_exitcode(status)
+            time.sleep(0.01)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        return "killed"
+
+    client = openint.Openint(base_url=base_url, token=token, max_retries=0, timeout=10)
+    assert client.health_echo({"who": "before"}).input == {"who": "before"}
+    pid = os.fork()
+    who = "child" if pid == 0 else "parent"
+    try:
+        for n in range(5):
+            got = client.health_echo({"who": who, "n": n}).input
+            assert got == {"who": who, "n": n}, (who, n, got)
+    except BaseException as e:
+        if pid == 0:
+            print("child:", repr(e), file=sys.stderr, flush=True)
+            os._exit(1)
+        raise
+    if pid == 0:
+        os._exit(0)
+    assert wait(pid) == 0, "the child's calls failed"
+
+    # A listing with pages in flight (they answer slowly) forked mid-walk.
+    slow = openint.Openint(base_url=slow_url, token=slow_token, max_retries=0)
+    walk = iter(slow.list_connections(limit=5, prefetch=4))
+    first = next(walk)
+    time.sleep(0.3)
+    pid = os.fork()
+    try:
+        rest = [c.id for c in walk]
+        assert len(rest) == 29 and first.id not in rest, (len(rest), pid)
+    except BaseException as e:
+        if pid == 0:
+            print("child:", repr(e), file=sys.stderr, flush=True)
+            os._exit(1)
+        raise
+    if pid == 0:
+        os._exit(0)
+    assert wait(pid) == 0, "the child did not finish the walk"
+    print("done")
+"""
+
+
+def test_fork_keeps_parent_and_child_apart(scenario):
+    # Item 8: after os.fork the child used the parent's pooled connection (each read the other's
+    # answers), and waited forever for the pages the parent's threads had in flight.
+    scn = scenario()
+    slow = scenario(
+        seed={"connections": 30},
+        hostile={"kind": "slow_head", "delay_ms": 50, "chunk": 8, "match": "offset="},
+    )
+    child = run_python(FORK_CHILD, scn.base_url, scn.org_key, slow.base_url, slow.org_key, timeout=120)
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.strip() == "done"
+    echoes = [r for r in scn.requests() if r["method"] == "POST"]
+    pooled = echoes[0]["conn"]
+    for r in echoes[1:]:
+        parent = '"parent"' in r["body"]
+        assert (r["conn"] == pooled) == parent, f"{r['body']} on connection {r['conn']}, pooled {pooled}"
