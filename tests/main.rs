@@ -8,6 +8,7 @@ mod common;
 
 mod env;
 mod ffi;
+mod header;
 mod hostile;
 mod http_behaviour;
 mod listing;
