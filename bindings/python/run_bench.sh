@@ -3,7 +3,9 @@
 # installs the official `openint` SDK 2.8.0 from PyPI into its own venv, .venv-official (its
 # import name `openint` would shadow this package; skipped when already there; shared with
 # run_tests.sh), then prints this package's numbers beside the floor and the official SDK as
-# Markdown tables: import time (bench_import.py), calls (bench_calls.py), listings (bench_list.py).
+# Markdown tables: import time (bench_import.py), calls (bench_calls.py), listings (bench_list.py),
+# and the issue's three workloads run interleaved with the floor, round after round
+# (bench_rounds.py; its --version LABEL=DIR compares other copies of the package).
 # Extra arguments go to bench/bench_list.py (--repeat N, --official-repeat N).
 set -euo pipefail
 
@@ -37,4 +39,5 @@ export OPENINT_TESTSERVER="${OPENINT_TESTSERVER:-$TARGET/release/openint-testser
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}" no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}"
 "$PYTHON" "$HERE/bench/bench_import.py" --official-python "$OFFICIAL_VENV/bin/python"
 "$PYTHON" "$HERE/bench/bench_calls.py" --official-python "$OFFICIAL_VENV/bin/python"
-exec "$PYTHON" "$HERE/bench/bench_list.py" --official-python "$OFFICIAL_VENV/bin/python" "$@"
+"$PYTHON" "$HERE/bench/bench_list.py" --official-python "$OFFICIAL_VENV/bin/python" "$@"
+exec "$PYTHON" "$HERE/bench/bench_rounds.py"

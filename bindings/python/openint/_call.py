@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import importlib
 import os
 import signal
 import threading
 from ctypes import byref
+from threading import get_ident as _get_ident
 from typing import Any, Callable, Optional, TypeVar
 
 from . import _ffi
@@ -42,7 +44,7 @@ class CancelHandle:
     """An OpenintCancel. ``fire()`` may race with the call that uses it but never with
     ``free()``: both hold the lock, and a freed handle is never fired."""
 
-    __slots__ = ("ptr", "_lock")
+    __slots__ = ("ptr", "_lock", "was_fired")
 
     def __init__(self) -> None:
         ptr = _ffi.CancelP()
@@ -52,10 +54,13 @@ class CancelHandle:
             raise _ffi.take_error(status, err)
         self.ptr: Any = ptr
         self._lock = threading.Lock()
+        # Set by fire(): read without a lock or a library call on the hot path (call()).
+        self.was_fired = False
 
     def fire(self) -> None:
         with self._lock:
             if self.ptr is not None:
+                self.was_fired = True
                 _lib.openint_cancel(self.ptr)
 
     def fired(self) -> bool:
@@ -85,6 +90,19 @@ class CancelHandle:
 
 _MAIN = threading.main_thread().ident
 _SIGINT = int(signal.SIGINT)
+
+
+def _raw_getsignal() -> Callable[[int], Any]:
+    """``_signal.getsignal``: the handler as installed, without ``signal.getsignal``'s
+    conversion to an enum (microseconds per call); the handler objects compared are the same."""
+    try:
+        return importlib.import_module("_signal").getsignal  # type: ignore[no-any-return]
+    except (ImportError, AttributeError):
+        return signal.getsignal
+
+
+_getsignal = _raw_getsignal()
+_default_int_handler = signal.default_int_handler
 _guard = threading.Lock()
 # The cancel handle of the main thread's call in flight (None between calls), and the one
 # kept for its next call (replaced once fired: a fired handle stays fired).
@@ -131,7 +149,7 @@ def call(fn: Callable[..., int], before: "tuple[Any, ...]", after: "tuple[Any, .
     """``fn(*before, cancel, *after)``. On the main thread ``cancel`` is a handle that Ctrl-C
     fires; elsewhere it is NULL (Python handles signals only on the main thread)."""
     global _current, _spare, _forward_to
-    if threading.get_ident() != _MAIN or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+    if _get_ident() != _MAIN or _getsignal(_SIGINT) is not _default_int_handler:
         return fn(*before, None, *after)
     handle = _spare
     if handle is None:
@@ -151,7 +169,7 @@ def call(fn: Callable[..., int], before: "tuple[Any, ...]", after: "tuple[Any, .
             _current = None
         _forward_to = -1
         signal.set_wakeup_fd(prev)
-        if handle.fired():
+        if handle.was_fired:
             _spare = None
             handle.free()
 

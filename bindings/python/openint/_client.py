@@ -80,6 +80,18 @@ def _platform_headers(version: str, is_async: bool) -> Dict[str, str]:
 
 
 _C = TypeVar("_C", bound="_BaseClient")
+_MODELS: Any = None
+
+
+def _models_module() -> Any:
+    """``openint._models``, imported on the first answer (it imports pydantic); a global after
+    that, since an import statement in the per-call path costs microseconds."""
+    global _MODELS
+    if _MODELS is None:
+        from . import _models
+
+        _MODELS = _models
+    return _MODELS
 
 
 class _BaseClient(Handle):
@@ -339,11 +351,10 @@ class _BaseClient(Handle):
         return resp
 
     def _parse_body(self, op: str, model: str, body: bytes, resp: Any = None) -> Any:
-        from ._models import model_class, validate_json
-
+        models = _models_module()
         try:
-            return validate_json(
-                model_class(model), body, f"the answer to {op}", strict=self._strict_response_validation
+            return models.validate_json(
+                models.model_class(model), body, f"the answer to {op}", strict=self._strict_response_validation
             )
         except APIResponseValidationError as e:
             # The core accepted the answer; say which one Python could not use.

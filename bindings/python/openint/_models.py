@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple, Type, TypeVar, Union, get_a
 
 import pydantic
 from pydantic import ConfigDict, SerializeAsAny, SkipValidation
+from pydantic_core import SchemaValidator
 from typing_extensions import Annotated, Literal
 
 M = TypeVar("M", bound="BaseModel")
@@ -60,6 +61,9 @@ class _NestedField:
         obj.__dict__[self.name] = value
 
 __all__ = ["BaseModel", "GenericModel", "Nested", "validate_json", "validate_value", "model_class"]
+
+
+_LAZY_SLOTS = frozenset({"__pydantic_extra__", "__pydantic_private__"})
 
 
 class BaseModel(pydantic.BaseModel):
@@ -130,6 +134,17 @@ class BaseModel(pydantic.BaseModel):
     __hash__ = None  # type: ignore[assignment]
 
     def __getattr__(self, name: str) -> Any:
+        if name in _LAZY_SLOTS:
+            # Left unset by the listing's fast path (``_construct.py``) on an item that has no
+            # extra field (and no private attribute): what validation would have set, on first use.
+            cls = type(self)
+            value: Optional[Dict[str, Any]] = None
+            if name == "__pydantic_extra__" and cls.model_config.get("extra") == "allow":
+                value = {}
+            if name == "__pydantic_private__" and cls.__private_attributes__:
+                raise AttributeError(name)
+            object.__setattr__(self, name, value)
+            return object.__getattribute__(self, name)  # the one stored, should two threads race
         try:
             return super().__getattr__(name)  # type: ignore[misc]
         except AttributeError:
@@ -146,12 +161,23 @@ class BaseModel(pydantic.BaseModel):
 GenericModel = BaseModel
 
 
+# Each class's ``__pydantic_validator__.validate_json``, once built: what
+# ``model_validate_json`` calls, without its Python frame per answer.
+_VALIDATE_JSON: Dict[Any, Any] = {}
+
+
 def validate_json(cls: Type[M], raw: bytes, what: str, strict: bool = False) -> M:
     """``cls`` from JSON bytes: validated in pydantic-core (no ``json.loads``); when the
     answer does not fit the types, built leniently from the decoded JSON instead, or, with
     ``strict`` (``_strict_response_validation=True``), refused."""
     try:
-        return cls.model_validate_json(raw)
+        validate = _VALIDATE_JSON.get(cls)
+        if validate is not None:
+            return validate(raw)  # type: ignore[no-any-return]
+        model = cls.model_validate_json(raw)  # builds the class's validator, if deferred
+        if isinstance(cls.__pydantic_validator__, SchemaValidator):
+            _VALIDATE_JSON[cls] = cls.__pydantic_validator__.validate_json
+        return model
     except pydantic.ValidationError as e:
         error = e
     from ._json import decode_json, expect_object

@@ -85,9 +85,8 @@ class PageHandle(Handle):
 
     def fetch_next(self, cancel: Any, options: Optional[bytes], interruptible: bool = False) -> "Optional[PageHandle]":
         """The following page (a request), or None at the end. ``interruptible``: a sync call
-        that Ctrl-C stops on the main thread (``cancel`` is then ignored)."""
-        if not self.may_have_next():
-            return None
+        that Ctrl-C stops on the main thread (``cancel`` is then ignored). No request when the
+        core can tell from this page that it is the last (it answers END at once)."""
         nxt = _ffi.PageP()
         err = _ffi.ErrorP()
         ptr = self._acquire()

@@ -15,6 +15,7 @@ import sys
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from ._exceptions import InvalidArgumentError
+from ._types import NOT_GIVEN, NotGiven
 
 # A duration: seconds, or a timedelta.
 Seconds = Union[int, float, datetime.timedelta]
@@ -134,8 +135,17 @@ def call_options(
     """``options_json`` of the generic calls; None (no JSON at all) when nothing is set, the
     common case, so a plain call pays for no encoding. ``timeout`` is the deadline of the
     whole call, retries included; the core validates every value and names a bad one."""
-    from ._types import NotGiven
-
+    if (
+        (timeout is None or timeout is NOT_GIVEN)
+        and (max_retries is None or max_retries is NOT_GIVEN)
+        and not extra_headers
+        and not extra_query
+        and not extra_body
+        and not default_query
+        and retry_unsafe is None
+        and prefetch is None
+    ):
+        return None  # the common case, first: no work per call
     if isinstance(timeout, NotGiven):
         timeout = None
     if isinstance(max_retries, NotGiven):
@@ -171,18 +181,20 @@ def call_options(
     )
 
 
+# json.dumps(..., allow_nan=False, separators=(",", ":")) without its per-call set-up.
+_encode = json.JSONEncoder(allow_nan=False, separators=(",", ":")).encode
+
+
 def encode_params(params: Mapping[str, Any], nullable: "frozenset[str]") -> Optional[bytes]:
     """``params_json`` of an operation: ``NOT_GIVEN`` is left out, and so is None, except
     for the parameters where the table says null means something (then it is sent as null).
     Tuples and sets become arrays; anything JSON cannot carry is refused naming the key."""
-    from ._types import NotGiven
-
     out = {}
     for key, value in params.items():
         if value is None:
             if key not in nullable:
                 continue
-        elif isinstance(value, NotGiven):
+        elif value is NOT_GIVEN or isinstance(value, NotGiven):
             continue
         elif isinstance(value, (tuple, set, frozenset)):
             value = list(value)
@@ -190,7 +202,7 @@ def encode_params(params: Mapping[str, Any], nullable: "frozenset[str]") -> Opti
     if not out:
         return None
     try:
-        return json.dumps(out, allow_nan=False, separators=(",", ":")).encode()
+        return _encode(out).encode()
     except (TypeError, ValueError):
         pass
     # Find the key to blame (the slow path runs only for bad input).

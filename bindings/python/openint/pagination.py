@@ -13,6 +13,7 @@ k > 1 the core keeps k pages in flight; items still come out in order, once each
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import (
     Any,
     AsyncIterator,
@@ -30,8 +31,10 @@ from typing import (
 
 import pydantic
 from pydantic import PrivateAttr
+from pydantic_core import from_json
 
 from . import _call
+from ._construct import _set_dict, _set_extra, _set_fields_set, _set_private, construct_items
 from ._exceptions import APIResponseValidationError
 from ._json import decode_json, json_type
 from ._models import BaseModel, validate_value
@@ -170,6 +173,10 @@ class _BasePage(BaseModel, Generic[_T]):
 
 def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle, strict: bool) -> Any:
     raw = handle.json_bytes()
+    if not strict:
+        page = _construct_page(page_cls, item_model, raw, handle)
+        if page is not None:
+            return page
     try:
         page = page_cls.model_validate_json(raw)
         if len(page.items) == handle.item_count():
@@ -194,6 +201,37 @@ def _validate_page(page_cls: Any, item_model: Any, handle: PageHandle, strict: b
     extra = {k: v for k, v in envelope.items() if k not in ("items", "total", "offset", "limit")}
     if extra:
         page.__pydantic_extra__ = extra
+    return page
+
+
+_ENVELOPE = frozenset({"items", "total", "offset", "limit"})
+_INT_OR_NONE = frozenset({int, type(None)})
+
+
+def _construct_page(page_cls: Any, item_model: Any, raw: bytes, handle: PageHandle) -> Any:
+    """The page as validation would make it, built without a validation pass (see
+    ``_construct.py``), or None when validation must decide."""
+    try:
+        data = from_json(raw, cache_strings="keys")
+    except ValueError:
+        return None
+    if type(data) is not dict:
+        return None
+    items = data.get("items")
+    if type(items) is not list or len(items) != handle.item_count():
+        return None
+    envelope = {"items": None, "total": data.get("total"), "offset": data.get("offset"), "limit": data.get("limit")}
+    if not _INT_OR_NONE.issuperset(map(type, envelope.values())):
+        return None
+    models = construct_items(item_model, items)
+    if models is None:
+        return None
+    envelope["items"] = models
+    page = page_cls.__new__(page_cls)
+    _set_dict(page, envelope)
+    _set_fields_set(page, set(data))
+    _set_extra(page, {k: v for k, v in data.items() if k not in _ENVELOPE})
+    _set_private(page, {"_s": None})
     return page
 
 
@@ -255,16 +293,17 @@ class SyncOffsetPagination(_BasePage[_T], Generic[_T]):
             page = nxt
 
     def __iter__(self) -> Iterator[_T]:  # type: ignore[override]
-        return _walk(self)
+        # Items come out of each page's list in C (no Python frame per item).
+        return chain.from_iterable(_walk(self))
 
 
-def _walk(first: SyncOffsetPagination[_T]) -> Iterator[_T]:
-    """Every item from `first` on. A module function, not a method, so that the generator
-    does not keep the first page alive once it has moved past it."""
+def _walk(first: SyncOffsetPagination[_T]) -> Iterator[List[_T]]:
+    """The items of each page from `first` on. A module function, not a method, so that the
+    generator does not keep the first page alive once it has moved past it."""
     page, mine = first, False
     del first
     while True:
-        yield from page.items
+        yield page.items
         nxt = page._take_next() if page._handle is not None else None
         if mine:
             page.close()  # made here and never handed out: free its native memory now
