@@ -19,7 +19,7 @@ lanes() {
     for l in "$@"; do
         n=${l#*=}
         LANE_SLOTS[${l%%=*}]=${n%:fifo}
-        [[ $n == *:fifo ]] && LANE_FIFO[${l%%=*}]=1
+        if [[ $n == *:fifo ]]; then LANE_FIFO[${l%%=*}]=1; fi
     done
 }
 
