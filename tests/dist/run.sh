@@ -63,7 +63,7 @@ GROUP_NAMES=() GROUP_PIDS=()
 # Job control: each group its own process group, and SIGINT not ignored in it (the Python
 # suite's Ctrl-C tests need it), as it would be in a background job without job control.
 set -m
-trap 'kill -- $(jobs -p | sed "s/^/-/") 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'kill -- $(jobs -p | sed "s/^/-/") 2>/dev/null || true; rm -rf "$TMP"' EXIT
 group() { # name, function, [background]: runs the function's checks
     GROUP_NAMES+=("$1")
     if [ "${3:-}" = background ]; then
