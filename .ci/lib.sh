@@ -3,7 +3,6 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export REPO
-CBINDGEN_VERSION=0.29.0
 export PATH="$HOME/.cargo/bin:/usr/local/go/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -74,13 +73,6 @@ ensure_apt() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-ensure_cbindgen() {
-    if ! cbindgen --version 2>/dev/null | grep -q " $CBINDGEN_VERSION\$"; then
-        step "cargo install cbindgen $CBINDGEN_VERSION (once; about 2 minutes on 2 cores)"
-        cargo install cbindgen --version "$CBINDGEN_VERSION" --locked
-    fi
-}
-
 # The Rust library (cdylib + staticlib) and the local test server.
 build_rust() {
     if [ -d "$REPO/target/release" ]; then
@@ -90,24 +82,6 @@ build_rust() {
     fi
     # Not --quiet: cargo's progress lines are the only sign of life during a first build.
     (cd "$REPO" && cargo build --release --workspace)
-}
-
-# Fails when include/openint.h is not what cbindgen makes of src/ffi.rs.
-check_header() {
-    ensure_cbindgen
-    step "include/openint.h is up to date"
-    local fresh; fresh=$(mktemp)
-    (cd "$REPO" && cbindgen --config cbindgen.toml --crate openint --output "$fresh" -q .)
-    if ! diff -u "$REPO/include/openint.h" "$fresh"; then
-        echo "include/openint.h is stale: run 'cbindgen --config cbindgen.toml --crate openint --output include/openint.h .' and commit it" >&2
-        rm -f "$fresh"; return 1
-    fi
-    rm -f "$fresh"
-    # The Go module carries its own copy (it must build on its own).
-    if ! cmp -s "$REPO/include/openint.h" "$REPO/bindings/go/internal/native/include/openint.h"; then
-        echo "bindings/go/internal/native/include/openint.h differs from include/openint.h: copy it over and commit it" >&2
-        return 1
-    fi
 }
 
 # Starts the local server unless OPENINT_BASE_URL points elsewhere; sets OPENINT_BASE_URL.

@@ -1,5 +1,7 @@
-//! Environment defaults (own test binary: it changes the process environment).
-mod common;
+//! Environment defaults. The test changes the process environment, which no other thread may
+//! read meanwhile (C code reads it too, e.g. the resolver), so it runs alone: in a child process
+//! of the test binary, started by the test itself.
+use crate::common;
 
 use common::scenario;
 use openint::ffi::*;
@@ -7,11 +9,16 @@ use openint::{Client, ClientOptions, ListConnectorsParams};
 use std::ffi::CString;
 use std::ptr::null_mut;
 
+const ALONE: &str = "OPENINT_TEST_ALONE";
+
 #[test]
 fn token_and_base_url_come_from_the_environment() {
+    if std::env::var_os(ALONE).is_none() {
+        return run_alone("env::token_and_base_url_come_from_the_environment");
+    }
     // The scenario's organization key is the one the environment provides.
     let s = scenario(serde_json::json!({"org_key": "key_from_env"}));
-    // SAFETY (edition 2021 API): this test binary has one test, so no thread reads the
+    // SAFETY (edition 2021 API): this process runs this one test, so no thread reads the
     // environment concurrently.
     std::env::set_var("OPENINT_BASE_URL", &s.base_url);
     std::env::set_var("OPENINT_API_KEY", "  key_from_env  ");
@@ -61,4 +68,23 @@ fn list_one_page_through_the_c_abi(options: Option<&str>) {
         openint_page_free(page);
         openint_client_free(client);
     }
+}
+
+/// Runs the test `name` of this binary alone in a child process (one test, one thread) and
+/// fails with its output unless it passed.
+fn run_alone(name: &str) {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--test-threads=1", "--nocapture"])
+        .env(ALONE, "1")
+        .output()
+        .expect("run the test binary again");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success() && text.contains("test result: ok. 1 passed"),
+        "{name} in a child process: {text}"
+    );
 }

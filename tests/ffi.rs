@@ -1,7 +1,7 @@
 //! The C ABI driven from Rust against the local server: cursors, page chains, per-call
 //! timeouts, error accessors, and one client shared by 8 threads. (tests/c drives the same
 //! functions from C and C++ under valgrind.)
-mod common;
+use crate::common;
 
 use common::{default_scenario, names, registry, scenario};
 use openint::ffi::*;

@@ -1,6 +1,6 @@
 //! HTTP behaviour against the local server: headers, retries, timeouts, redirects, bad bodies,
 //! status mapping, and the token staying secret.
-mod common;
+use crate::common;
 
 use common::{default_scenario, scenario};
 use openint::{Client, ClientOptions, ErrorKind, ListConnectorsParams};

@@ -1,5 +1,5 @@
 //! Pagination against the local server, which reproduces the real server's lying envelope.
-mod common;
+use crate::common;
 
 use common::{default_scenario, names, registry, scenario};
 use openint::{Connector, ErrorKind, Expand, ListConnectorsParams};

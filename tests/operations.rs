@@ -1,7 +1,7 @@
 //! Every v1 operation through the typed Rust API and the generic call, against the local server:
 //! the main jobs end to end, each auth role, each error class, each list walked to its end.
 
-mod common;
+use crate::common;
 
 use common::{scenario, Scenario};
 use openint::*;

@@ -1,7 +1,7 @@
 //! Prefetching: k pages in flight, items still in order and once, the same end rule, bounded
 //! requests past the end, rows changing during the walk, and early stops.
 
-mod common;
+use crate::common;
 
 use common::{scenario, Scenario};
 use openint::*;

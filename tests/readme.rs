@@ -4,7 +4,7 @@
 //! the Rust quick start runs against the local server. The C suite runs the C and C++ quick
 //! starts (`tests/c`), the Python and Go suites theirs.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! with redaction, against the local server (and, for the phases it cannot stage, small raw
 //! socket peers on 127.0.0.1).
 
-mod common;
+use crate::common;
 
 use common::scenario;
 use openint::*;

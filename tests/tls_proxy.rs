@@ -1,7 +1,7 @@
 //! TLS trust, mutual TLS and proxies, against the local server in its TLS and proxy modes (its
 //! CAs and certificates are generated at its start; nothing leaves 127.0.0.1).
 
-mod common;
+use crate::common;
 
 use common::{start_server, Server};
 use openint::*;

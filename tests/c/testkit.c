@@ -55,8 +55,28 @@ int tk_failure_count(void) {
 
 void tk_set_filter(const char *filter) { tk_filter = filter; }
 
+/* The filter's comma-separated words: any plain one must be in the name, no -WORD may be. */
+static bool tk_selected(const char *name) {
+    if (!tk_filter) return true;
+    bool wanted = false, any_plain = false;
+    for (const char *w = tk_filter; *w;) {
+        size_t len = strcspn(w, ",");
+        bool exclude = w[0] == '-';
+        const char *word = exclude ? w + 1 : w;
+        size_t wlen = exclude ? len - 1 : len;
+        bool in_name = wlen > 0 && memmem(name, strlen(name), word, wlen) != NULL;
+        if (exclude && in_name) return false;
+        if (!exclude) {
+            any_plain = true;
+            wanted = wanted || in_name;
+        }
+        w += len + (w[len] == ',');
+    }
+    return wanted || !any_plain;
+}
+
 void tk_run(const char *name, tk_test_fn fn) {
-    if (tk_filter && !strstr(name, tk_filter)) return;
+    if (!tk_selected(name)) return;
     int before = tk_failure_count();
     double t0 = tk_now();
     fn();

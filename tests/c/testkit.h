@@ -35,7 +35,9 @@ void tk_fail(const char *file, int line, const char *fmt, ...) __attribute__((fo
 typedef void (*tk_test_fn)(void);
 /* Runs one test unless argv filters it out; prints "ok NAME" or "FAIL NAME". */
 void tk_run(const char *name, tk_test_fn fn);
-/* Only tests whose name contains `filter` run (NULL: all). */
+/* Only tests whose name contains `filter` run (NULL: all). A comma-separated list selects the
+ * tests that contain any of its plain words and none of its words written -WORD:
+ * "list_,example_" or "-cancel_". */
 void tk_set_filter(const char *filter);
 /* Prints "LABEL: passed=N failed=M" and returns the process exit code. */
 int tk_summary(const char *label);

@@ -31,8 +31,11 @@ ensure_apt gcc libcjson-dev
 ensure_prism # sets PRISM and PRISM_VERSION (.ci/lib.sh)
 
 # ---- build ----
-log "cargo build --release -p openint"
-(cd "$REPO" && cargo build --release -p openint 2>&1 | tail -n 2) >&2
+# OPENINT_CARGO_BUILT=1: .ci/test built it already (and cargo may be busy with another build).
+if [ -z "${OPENINT_CARGO_BUILT:-}" ]; then
+    log "cargo build --release -p openint"
+    (cd "$REPO" && cargo build --release -p openint 2>&1 | tail -n 2) >&2
+fi
 mkdir -p "$BUILD"
 gcc -std=c11 -Wall -Wextra -Werror -O1 -g -pthread -I"$REPO/include" -I"$REPO/tests/c" \
     "$HERE/conformance.c" "$REPO/tests/c/testkit.c" -o "$BUILD/conformance" \

@@ -38,12 +38,12 @@ ZIG="$TOOLS/bin/python-zig"
 TMP=$(mktemp -d /tmp/openint-dist.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-PASSED=0 FAILED=0 N=0
+PASSED=0 FAILED=0
 check() { # name, command...: runs it (errexit on), output to a log shown only on failure
     local name=$1 t0=$SECONDS log rc; shift
     # OPENINT_DIST_ONLY=REGEX runs only the checks whose name matches (while working on one).
     if [ -n "${OPENINT_DIST_ONLY:-}" ] && ! [[ $name =~ $OPENINT_DIST_ONLY ]]; then return 0; fi
-    N=$((N + 1)); log="$TMP/log.$N"
+    log=$(mktemp "$TMP/log.XXXXXX")
     # Not inside an `if`: bash would switch errexit off for everything the check calls.
     set +e; (set -e; "$@") >"$log" 2>&1; rc=$?; set -e
     if [ "$rc" = 0 ]; then
@@ -54,6 +54,36 @@ check() { # name, command...: runs it (errexit on), output to a log shown only o
     fi
 }
 fail() { echo "$*" >&2; return 1; }
+# The checks come in four groups (each group's checks in order, as they build on each other):
+# the sdist's, which only compiles, runs in the background at a lower priority, beside the
+# Python, Go and C/C++ groups, which run one after the other (their tests time things, which a
+# second test run beside them would disturb). A group's output is printed whole, in a fixed
+# order, and its ok/FAIL lines counted, once all have ended.
+GROUP_NAMES=() GROUP_PIDS=()
+# Job control: each group its own process group, and SIGINT not ignored in it (the Python
+# suite's Ctrl-C tests need it), as it would be in a background job without job control.
+set -m
+trap 'kill -- $(jobs -p | sed "s/^/-/") 2>/dev/null || true; rm -rf "$TMP"' EXIT
+group() { # name, function, [background]: runs the function's checks
+    GROUP_NAMES+=("$1")
+    if [ "${3:-}" = background ]; then
+        (renice -n 10 -p "$BASHPID" >/dev/null; "$2") >"$TMP/group.$1" 2>&1 &
+        GROUP_PIDS+=($!)
+    else
+        "$2" >"$TMP/group.$1" 2>&1 &
+        wait $! || true
+    fi
+}
+end_groups() {
+    # Only the groups: a bare `wait` would wait for the local server too.
+    [ ${#GROUP_PIDS[@]} -eq 0 ] || wait "${GROUP_PIDS[@]}" || true
+    local g
+    for g in "${GROUP_NAMES[@]}"; do
+        cat "$TMP/group.$g"
+        PASSED=$((PASSED + $(grep -c '^ok   ' "$TMP/group.$g" || true)))
+        FAILED=$((FAILED + $(grep -c '^FAIL ' "$TMP/group.$g" || true)))
+    done
+}
 built() { [[ " ${TARGETS[*]} " == *" $1 "* ]]; }
 arch_of() { echo "${1%%-*}"; }
 libc_of() { echo "${1##*-}"; }
@@ -208,6 +238,8 @@ sdist_install() { # from an empty folder into a fresh venv; needs cargo (and cra
     python3 -m venv "$v"
     mkdir -p "$TMP/sdist-empty" && cd "$TMP/sdist-empty"
     # Its own cargo target folder, kept between runs: a second run reuses the compiled crates.
+    # (A copy of target/release/deps would not help: with only a cdylib to build, cargo
+    # compiles the dependencies as bitcode for the linker, the workspace's build as objects.)
     CARGO_TARGET_DIR="$REPO/target/dist-sdist" "$v/bin/python" -m pip install --quiet --disable-pip-version-check \
         "$DIST/openint_native-$VERSION.tar.gz"
     cd / && "$v/bin/python" -c "
@@ -216,11 +248,17 @@ assert openint.library_path().startswith(sys.prefix), openint.library_path()
 print(openint.__version__, openint.library_path(), openint._ffi.lib.openint_version().decode())"
 }
 
-if built "$HOST"; then
-    check "Python: the wheel in a fresh venv, no cargo/rustc on PATH: the README's quick start against the local server" python_quickstart
-    check "Python: the package's suite against the installed wheel (no cargo/rustc on PATH)" python_suite
-fi
-check "Python: the sdist installs from an empty folder into a fresh venv and imports (builds with cargo)" sdist_install
+sdist_checks() {
+    check "Python: the sdist installs from an empty folder into a fresh venv and imports (builds with cargo)" sdist_install
+}
+group sdist sdist_checks background
+python_checks() {
+    if built "$HOST"; then
+        check "Python: the wheel in a fresh venv, no cargo/rustc on PATH: the README's quick start against the local server" python_quickstart
+        check "Python: the package's suite against the installed wheel (no cargo/rustc on PATH)" python_suite
+    fi
+}
+group python python_checks
 
 # ---------------------------------------------------------------- Go
 GO_COPY="$TMP/openint-go" # the module tree alone, as the Go proxy would serve it
@@ -305,15 +343,19 @@ deb_file() { # package, path inside it -> prints the unpacked file's path
 }
 qemu_aarch64() { deb_file qemu-user-static usr/bin/qemu-aarch64-static; }
 
-if built "$HOST"; then
-    check "Go: own module outside the repository, module copy, no cargo/rustc, GOFLAGS=-mod=mod: the quick start builds and runs" go_quickstart
-    check "Go: the module's own tests pass in the copy (no repository around it, no rustc)" go_module_tests
-    check "Go: go mod vendor keeps the header and every archive; -mod=vendor builds and runs" go_vendor
-fi
-for t in "${TARGETS[@]}"; do
-    [ "$(libc_of "$t")" = musl ] || continue
-    check "Go: fully static musl program for $(arch_of "$t") runs$([ "$(arch_of "$t")" = "$(uname -m)" ] || echo ' (under qemu)')" go_static_musl "$(arch_of "$t")"
-done
+go_checks() {
+    if built "$HOST"; then
+        check "Go: own module outside the repository, module copy, no cargo/rustc, GOFLAGS=-mod=mod: the quick start builds and runs" go_quickstart
+        check "Go: the module's own tests pass in the copy (no repository around it, no rustc)" go_module_tests
+        check "Go: go mod vendor keeps the header and every archive; -mod=vendor builds and runs" go_vendor
+    fi
+    local t
+    for t in "${TARGETS[@]}"; do
+        [ "$(libc_of "$t")" = musl ] || continue
+        check "Go: fully static musl program for $(arch_of "$t") runs$([ "$(arch_of "$t")" = "$(uname -m)" ] || echo ' (under qemu)')" go_static_musl "$(arch_of "$t")"
+    done
+}
+group go go_checks
 
 # ---------------------------------------------------------------- C / C++
 C_USER="$TMP/cuser"
@@ -390,19 +432,24 @@ c_musl() { # arch, prefix: a dynamic program under Debian's musl loader (same ar
     fi
 }
 
-if built "$HOST"; then
-    C_PREFIX="$TMP/prefix"
-    mkdir -p "$C_PREFIX" && tar -C "$C_PREFIX" --strip-components=1 -xzf "$DIST/openint-$VERSION-$(uname -m)-linux-gnu.tar.gz"
-    check "C/C++: the tarball as a prefix, the quick starts from another folder via pkg-config, shared and static" c_pkg_config "$C_PREFIX"
-    check "C/C++: CMake find_package(openint $MAJOR_MINOR): openint::openint/shared/static, OPENINT_STATIC=ON; 0.1 refused" c_cmake "$C_PREFIX" "$TMP/cmake"
-    check "C/C++: the prefix moved to another folder: CMake and pkg-config still build and run" c_moved "$C_PREFIX"
-fi
-for t in "${TARGETS[@]}"; do
-    [ "$(libc_of "$t")" = musl ] || continue
-    p="$TMP/musl-$t"
-    mkdir -p "$p" && tar -C "$p" --strip-components=1 -xzf "$DIST/openint-$VERSION-$(arch_of "$t")-linux-musl.tar.gz"
-    check "C: musl $(arch_of "$t"): quickstart.c static$([ "$(arch_of "$t")" = "$(uname -m)" ] && echo ', and dynamic under the musl loader' || echo ' (under qemu)')" c_musl "$(arch_of "$t")" "$p"
-done
+c_checks() {
+    if built "$HOST"; then
+        local C_PREFIX="$TMP/prefix"
+        mkdir -p "$C_PREFIX" && tar -C "$C_PREFIX" --strip-components=1 -xzf "$DIST/openint-$VERSION-$(uname -m)-linux-gnu.tar.gz"
+        check "C/C++: the tarball as a prefix, the quick starts from another folder via pkg-config, shared and static" c_pkg_config "$C_PREFIX"
+        check "C/C++: CMake find_package(openint $MAJOR_MINOR): openint::openint/shared/static, OPENINT_STATIC=ON; 0.1 refused" c_cmake "$C_PREFIX" "$TMP/cmake"
+        check "C/C++: the prefix moved to another folder: CMake and pkg-config still build and run" c_moved "$C_PREFIX"
+    fi
+    local t p
+    for t in "${TARGETS[@]}"; do
+        [ "$(libc_of "$t")" = musl ] || continue
+        p="$TMP/musl-$t"
+        mkdir -p "$p" && tar -C "$p" --strip-components=1 -xzf "$DIST/openint-$VERSION-$(arch_of "$t")-linux-musl.tar.gz"
+        check "C: musl $(arch_of "$t"): quickstart.c static$([ "$(arch_of "$t")" = "$(uname -m)" ] && echo ', and dynamic under the musl loader' || echo ' (under qemu)')" c_musl "$(arch_of "$t")" "$p"
+    done
+}
+group c c_checks
+end_groups
 
 echo
 echo "Dist: $PASSED passed, $FAILED failed"

@@ -1,7 +1,7 @@
 //! The v1 operations: happy and error paths per route, auth roles, bodies, lists, seeds,
 //! mutations, and the scenario behaviours on routes other than `/connector`.
 
-mod common;
+use crate::common;
 
 use common::{request, try_request, Api, Server};
 use serde_json::{json, Value};

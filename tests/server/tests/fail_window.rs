@@ -1,6 +1,6 @@
 //! `fail.after` and `fail.match`: which requests of a scenario the `fail` answer hits.
 
-mod common;
+use crate::common;
 
 use common::{request, try_request, Api, Server};
 use serde_json::{json, Value};

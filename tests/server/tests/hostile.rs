@@ -1,7 +1,7 @@
 //! The `hostile` scenario key: one test per kind, each bounded to a few seconds (endless
 //! answers are read for a while, then the client goes away).
 
-mod common;
+use crate::common;
 
 use common::{raw_request, request, Api, Server};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! The request log's `t_ms` (when the request was read, from the scenario's creation) and
 //! `status` (what the server answered; null when nothing was).
 
-mod common;
+use crate::common;
 
 use common::{raw_request, read_response, request, try_request, Api, Server};
 use serde_json::{json, Value};

@@ -1,7 +1,7 @@
 //! `--tls` (HTTPS and mTLS ports with generated certificates) and `--proxy` (a forward proxy
 //! with CONNECT, absolute-form requests and Basic proxy auth).
 
-mod common;
+use crate::common;
 
 use common::{raw_request, read_response, request, Resp, Server};
 use rustls::pki_types::pem::PemObject;
