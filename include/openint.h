@@ -86,10 +86,6 @@
 // Functions and status values are only ever added: ABI 1 callers keep working.
 #define OPENINT_ABI_VERSION 1
 
-// The longest header value sent (the token's `Authorization` included): servers refuse
-// longer header lines, and a request head must fit the client's buffer.
-#define MAX_HEADER_VALUE 8192
-
 // Levels of `openint_set_logger` and `OPENINT_LOG`; a logger receives lines at its level
 // and every more severe one.
 enum OpenintLogLevel

@@ -155,7 +155,7 @@ pub(super) fn string_items(v: &Value) -> Option<Vec<&str>> {
 
 /// The longest header value sent (the token's `Authorization` included): servers refuse
 /// longer header lines, and a request head must fit the client's buffer.
-pub const MAX_HEADER_VALUE: usize = 8192;
+pub(crate) const MAX_HEADER_VALUE: usize = 8192;
 
 /// Headers the client sets itself from the request (framing, the connection, the target):
 /// another value would send the token to another host, hang a request or cut its body.
