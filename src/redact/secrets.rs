@@ -159,6 +159,12 @@ pub(super) fn scrub_secret(text: &str, secret: &[u8], cut: bool) -> Option<Strin
             spans.push((start, end));
         }
     }
+    mask_spans(text, spans, "")
+}
+
+/// `text` with each of the byte ranges `spans` (overlapping ones merged into the first) replaced
+/// by `lead` and [`MASK`]; None when there are none.
+pub(super) fn mask_spans(text: &str, mut spans: Vec<(usize, usize)>, lead: &str) -> Option<String> {
     if spans.is_empty() {
         return None;
     }
@@ -170,6 +176,7 @@ pub(super) fn scrub_secret(text: &str, secret: &[u8], cut: bool) -> Option<Strin
             continue;
         }
         out.push_str(&text[copied..s]);
+        out.push_str(lead);
         out.push_str(MASK);
         copied = e;
     }

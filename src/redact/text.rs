@@ -2,7 +2,7 @@
 
 use super::named::mask_named_values;
 use super::quote::floor_boundary;
-use super::secrets::{scrub_secret, MASK, MIN_SECRET};
+use super::secrets::{mask_spans, scrub_secret, MASK, MIN_SECRET};
 use std::borrow::Cow;
 
 /// Removes secrets from text meant for a log or a message: `token`, and everything
@@ -92,23 +92,8 @@ fn mask_header_values(text: &str) -> Option<String> {
             spans.push((start, end));
         }
     }
-    if spans.is_empty() {
-        return None;
-    }
-    spans.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (s, e) in spans {
-        if s < copied {
-            continue;
-        }
-        out.push_str(&text[copied..s]);
-        out.push(' ');
-        out.push_str(MASK);
-        copied = e;
-    }
-    out.push_str(&text[copied..]);
-    Some(out)
+    // The value starts after the colon: the mask keeps a space there.
+    mask_spans(text, spans, " ")
 }
 
 fn is_token_char(b: u8) -> bool {
