@@ -11,11 +11,16 @@ source "$REPO/.ci/lib.sh"
 BIN=$(mktemp -d)
 cc -O2 -I"$REPO/include" "$REPO/benches/cursor_cpu.c" -L"$REPO/target/release" -lopenint -o "$BIN/cursor_cpu"
 start_local_server --count 20000
-run() { LD_LIBRARY_PATH=$(dirname "$1") "$BIN/cursor_cpu" | cut -d' ' -f1; }
+# Each build in a folder of its own, under the name the program asks for (its SONAME).
+soname=$(readelf -d "$REPO/target/release/libopenint.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+for which in this other; do mkdir -p "$BIN/$which"; done
+cp "$REPO/target/release/libopenint.so" "$BIN/this/${soname:-libopenint.so}"
+cp "$OTHER" "$BIN/other/${soname:-libopenint.so}"
+run() { LD_LIBRARY_PATH="$BIN/$1" "$BIN/cursor_cpu" | cut -d' ' -f1; }
 this=(); other=()
 for _ in $(seq 9); do
-    this+=("$(run "$REPO/target/release/libopenint.so")")
-    other+=("$(run "$OTHER")")
+    this+=("$(run this)")
+    other+=("$(run other)")
 done
 median() { printf '%s\n' "$@" | sort -n | sed -n 5p; }
 a=$(median "${this[@]}"); b=$(median "${other[@]}")
