@@ -44,6 +44,19 @@ struct Envelope<'a> {
     offset: Option<u64>,
 }
 
+impl<'a> Envelope<'a> {
+    /// A reader of `text`'s envelope that indexes its items into `index`.
+    fn new(text: &str, index: &'a mut ItemIndex) -> Envelope<'a> {
+        Envelope {
+            base: text.as_ptr() as usize,
+            index,
+            total: None,
+            limit: None,
+            offset: None,
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for &mut Envelope<'_> {
     type Value = ();
 
@@ -121,13 +134,7 @@ impl PageData {
         let mut text = body;
         let mut index = ItemIndex::default();
         let (total, limit, echoed_offset) = {
-            let mut env = Envelope {
-                base: text.as_ptr() as usize,
-                index: &mut index,
-                total: None,
-                limit: None,
-                offset: None,
-            };
+            let mut env = Envelope::new(&text, &mut index);
             let mut de = serde_json::Deserializer::from_str(&text);
             de.deserialize_map(&mut env)
                 .and_then(|()| de.end())
@@ -219,13 +226,7 @@ mod tests {
         }
         text.push_str("],\"total\":1e999,\"limit\":\"7\",\"offset\":3}");
         let mut index = ItemIndex::default();
-        let mut env = Envelope {
-            base: text.as_ptr() as usize,
-            index: &mut index,
-            total: None,
-            limit: None,
-            offset: None,
-        };
+        let mut env = Envelope::new(&text, &mut index);
         let mut de = serde_json::Deserializer::from_str(&text);
         de.deserialize_map(&mut env).unwrap();
         assert_eq!((env.total, env.limit, env.offset), (None, None, Some(3)));
@@ -245,13 +246,7 @@ mod tests {
         text.push_str(&",0".repeat(n - 1));
         text.push_str("]}");
         let mut index = ItemIndex::default();
-        let mut env = Envelope {
-            base: text.as_ptr() as usize,
-            index: &mut index,
-            total: None,
-            limit: None,
-            offset: None,
-        };
+        let mut env = Envelope::new(&text, &mut index);
         serde_json::Deserializer::from_str(&text)
             .deserialize_map(&mut env)
             .unwrap();
@@ -269,13 +264,7 @@ mod tests {
             "{\"items\":[1,]}",
         ] {
             let mut index = ItemIndex::default();
-            let mut env = Envelope {
-                base: text.as_ptr() as usize,
-                index: &mut index,
-                total: None,
-                limit: None,
-                offset: None,
-            };
+            let mut env = Envelope::new(text, &mut index);
             assert!(
                 serde_json::Deserializer::from_str(text)
                     .deserialize_map(&mut env)
