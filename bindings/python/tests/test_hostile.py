@@ -109,22 +109,31 @@ FORK_CHILD = """
         os.waitpid(pid, 0)
         return "killed"
 
+    def in_both(pid, steps):
+        # steps() runs in parent and child; the child reports by its exit code, the parent
+        # by the child's and its own assertions.
+        try:
+            steps()
+        except BaseException as e:
+            if pid == 0:
+                print("child:", repr(e), file=sys.stderr, flush=True)
+                os._exit(1)
+            raise
+        if pid == 0:
+            os._exit(0)
+        return wait(pid)
+
     client = openint.Openint(base_url=base_url, token=token, max_retries=0, timeout=10)
     assert client.health_echo({"who": "before"}).input == {"who": "before"}
     pid = os.fork()
     who = "child" if pid == 0 else "parent"
-    try:
+
+    def calls():
         for n in range(5):
             got = client.health_echo({"who": who, "n": n}).input
             assert got == {"who": who, "n": n}, (who, n, got)
-    except BaseException as e:
-        if pid == 0:
-            print("child:", repr(e), file=sys.stderr, flush=True)
-            os._exit(1)
-        raise
-    if pid == 0:
-        os._exit(0)
-    assert wait(pid) == 0, "the child's calls failed"
+
+    assert in_both(pid, calls) == 0, "the child's calls failed"
 
     # A listing with pages in flight (they answer slowly) forked mid-walk.
     slow = openint.Openint(base_url=slow_url, token=slow_token, max_retries=0)
@@ -132,17 +141,12 @@ FORK_CHILD = """
     first = next(walk)
     time.sleep(0.3)
     pid = os.fork()
-    try:
+
+    def finish_walk():
         rest = [c.id for c in walk]
         assert len(rest) == 29 and first.id not in rest, (len(rest), pid)
-    except BaseException as e:
-        if pid == 0:
-            print("child:", repr(e), file=sys.stderr, flush=True)
-            os._exit(1)
-        raise
-    if pid == 0:
-        os._exit(0)
-    assert wait(pid) == 0, "the child did not finish the walk"
+
+    assert in_both(pid, finish_walk) == 0, "the child did not finish the walk"
     print("done")
 """
 
